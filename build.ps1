@@ -1,0 +1,117 @@
+<#
+.SYNOPSIS
+Builds, tests and demonstrates B1Backup. Run as: dotnet pwsh ./build.ps1 <Task>
+
+.DESCRIPTION
+Build    compiles the module into out/bin; afterwards Import-Module ./B1Backup.psd1 works.
+Test     builds, starts a private MariaDB (unless B1_TEST_DATABASE_URL names a server), runs the
+         xUnit and Pester tests, stops the server, and prints 'N passed, N failed' last.
+Demo     starts a private MariaDB, loads the Sakila sample, backs it up, lists and verifies the
+         backup, restores it into a second database and prints the objects.
+Clean    removes build output.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$BinDir = Join-Path $OutDir 'bin'
+$ResultsDir = Join-Path $OutDir 'test-results'
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    # publish, not build: a module folder needs MySqlConnector and its dependencies beside it.
+    Invoke-Dotnet publish (Join-Path $Root 'src/B1Backup/B1Backup.csproj') -c $Configuration -o $BinDir --nologo -v quiet
+    Write-Host "Built the module into $BinDir. Import it with: Import-Module ./B1Backup.psd1"
+}
+
+function Get-PesterPath {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $path = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) {
+        # Restoring the test project downloads Pester (a PackageDownload item).
+        Invoke-Dotnet restore (Join-Path $Root 'tests/B1Backup.Core.Tests/B1Backup.Core.Tests.csproj') --nologo -v quiet
+    }
+    if (-not (Test-Path $path)) { throw "Pester 5.7.1 was not found at $path after restoring the test project." }
+    $path
+}
+
+function Invoke-XunitTests {
+    $trx = Join-Path $ResultsDir 'xunit.trx'
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    & dotnet test (Join-Path $Root 'tests/B1Backup.Core.Tests/B1Backup.Core.Tests.csproj') -c $Configuration --nologo `
+        --logger "trx;LogFileName=xunit.trx" --logger 'console;verbosity=normal' --results-directory $ResultsDir | Out-Host
+    if (-not (Test-Path $trx)) {
+        Write-Host 'xUnit wrote no result file (the build or the test host failed): counted as one failure.'
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+}
+
+function Invoke-PesterTests {
+    # A child process: the tests import the freshly built module into a clean session.
+    $resultFile = Join-Path $ResultsDir 'pester.json'
+    Remove-Item $resultFile -ErrorAction SilentlyContinue
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterTests.ps1') -PesterPath (Get-PesterPath) -ResultFile $resultFile | Out-Host
+    if (-not (Test-Path $resultFile)) {
+        Write-Host 'Pester wrote no result file: counted as one failure.'
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    Get-Content -Raw $resultFile | ConvertFrom-Json
+}
+
+function Invoke-Test {
+    Invoke-Build
+    New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
+    Import-Module (Join-Path $Root 'tests/TestServer.psm1') -Force
+    $server = $null
+    $passed = 0; $failed = 0
+    try {
+        if (-not $env:B1_TEST_DATABASE_URL) {
+            $server = Start-B1TestServer
+            $env:B1_TEST_DATABASE_URL = $server.Url
+            $env:B1_TEST_SERVER_ROOT = $server.Root
+            Write-Host "Started a private MariaDB on 127.0.0.1:$($server.Port)."
+        }
+        foreach ($suite in @((Invoke-XunitTests), (Invoke-PesterTests))) {
+            $passed += $suite.Passed
+            $failed += $suite.Failed
+        }
+    } catch {
+        Write-Host "The test run failed before it finished: $_"
+        $failed++
+    } finally {
+        if ($server) {
+            Stop-B1TestServer $server
+            Remove-Item Env:B1_TEST_DATABASE_URL, Env:B1_TEST_SERVER_ROOT -ErrorAction SilentlyContinue
+        }
+    }
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & (Join-Path $Root 'tests/Invoke-Demo.ps1') -ModulePath (Join-Path $Root 'B1Backup.psd1')
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Clean' { Remove-Item -Recurse -Force $OutDir -ErrorAction SilentlyContinue; Invoke-Dotnet clean (Join-Path $Root 'B1Backup.sln') --nologo -v quiet }
+}

@@ -1,0 +1,45 @@
+using System;
+
+namespace B1Backup.Core.Store
+{
+    /// <summary>One backup on disk as listing sees it. Property names match downstream parameters (Path).</summary>
+    public sealed class BackupInfo
+    {
+        public string Path { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public string Environment { get; set; } = string.Empty;
+
+        /// <summary>When the backup was taken, in local time (as the file name says).</summary>
+        public DateTime Timestamp { get; set; }
+
+        public TimeSpan Age { get; set; }
+
+        public long Size { get; set; }
+
+        public CompressionKind Compression { get; set; }
+
+        /// <summary>The .sha256 file, or null when it is missing.</summary>
+        public string? ChecksumPath { get; set; }
+
+        public string? ManifestPath { get; set; }
+
+        public string? Database { get; set; }
+
+        public string? Server { get; set; }
+
+        public string? ServerVersion { get; set; }
+
+        public int? Tables { get; set; }
+
+        public long? Rows { get; set; }
+
+        public long? UncompressedSize { get; set; }
+
+        /// <summary>"B1Backup" for this tool's backups, "mysqldump" for plain dumps found in the folder.</summary>
+        public string Producer { get; set; } = "mysqldump";
+
+        public override string ToString() => Path;
+    }
+}

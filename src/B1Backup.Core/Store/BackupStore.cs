@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace B1Backup.Core.Store
+{
+    /// <summary>The backup folder on disk: &lt;root&gt;/&lt;environment&gt;/backup_&lt;env&gt;_&lt;timestamp&gt;.sql.gz plus sidecars.</summary>
+    public static class BackupStore
+    {
+        private static readonly Regex DumpHeaderDatabase = new Regex(@"^-- Host: (?<host>\S+)\s+Database: (?<db>\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+        private static readonly Regex DumpHeaderServer = new Regex(@"^-- Server version\s+(?<version>\S.*)$", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+        /// <summary>Every backup under the root, newest first. A missing root yields nothing.</summary>
+        public static IReadOnlyList<BackupInfo> List(string root, DateTime now)
+        {
+            var backups = new List<BackupInfo>();
+            if (!Directory.Exists(root))
+            {
+                return backups;
+            }
+
+            foreach (string folder in Directory.EnumerateDirectories(root))
+            {
+                string folderEnvironment = Path.GetFileName(folder);
+                foreach (string file in Directory.EnumerateFiles(folder, "backup_*"))
+                {
+                    if (BackupName.TryParse(Path.GetFileName(file), out string environment, out _, out _)
+                        && string.Equals(environment, folderEnvironment, StringComparison.Ordinal))
+                    {
+                        backups.Add(Describe(file, now));
+                    }
+                }
+            }
+
+            return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
+        }
+
+        /// <summary>Describes one backup file from its name, its manifest, or else the header of the dump.</summary>
+        public static BackupInfo Describe(string file, DateTime now)
+        {
+            string fullPath = Path.GetFullPath(file);
+            string name = Path.GetFileName(fullPath);
+            if (!BackupName.TryParse(name, out string environment, out DateTime timestamp, out CompressionKind compression))
+            {
+                throw new B1BackupException("NotABackupFile", FailureKind.InvalidArgument,
+                    $"'{name}' is not named like a backup (backup_<environment>_<yyyyMMdd_HHmmss>.sql.gz).") { Target = fullPath };
+            }
+
+            var info = new FileInfo(fullPath);
+            string checksumPath = ChecksumFile.PathFor(fullPath);
+            var backup = new BackupInfo
+            {
+                Path = fullPath,
+                Name = name,
+                Environment = environment,
+                Timestamp = timestamp,
+                Age = now - timestamp,
+                Size = info.Exists ? info.Length : 0,
+                Compression = compression,
+                ChecksumPath = File.Exists(checksumPath) ? checksumPath : null,
+            };
+
+            var manifest = BackupManifest.TryRead(fullPath);
+            if (manifest != null)
+            {
+                backup.ManifestPath = BackupManifest.PathFor(fullPath);
+                backup.Producer = manifest.Tool;
+                backup.Database = manifest.Database;
+                backup.Server = manifest.Server;
+                backup.ServerVersion = manifest.ServerVersion;
+                backup.Tables = manifest.Tables.Count;
+                backup.Rows = manifest.Tables.Sum(t => t.Rows);
+                backup.UncompressedSize = manifest.UncompressedSize;
+                if (manifest.FinishedUtc != default)
+                {
+                    backup.Age = now.ToUniversalTime() - manifest.StartedUtc.UtcDateTime;
+                }
+            }
+            else if (info.Exists && info.Length > 0)
+            {
+                ReadDumpHeader(fullPath, compression, backup);
+            }
+
+            return backup;
+        }
+
+        /// <summary>mysqldump and mariadb-dump name the host, database and server version in their first lines.</summary>
+        private static void ReadDumpHeader(string path, CompressionKind compression, BackupInfo backup)
+        {
+            string header;
+            try
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+                using Stream content = compression == CompressionKind.Gzip ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+                if (compression == CompressionKind.Zstd)
+                {
+                    return;
+                }
+
+                byte[] buffer = new byte[4096];
+                int total = 0;
+                int read;
+                while (total < buffer.Length && (read = content.Read(buffer, total, buffer.Length - total)) > 0)
+                {
+                    total += read;
+                }
+
+                header = Encoding.UTF8.GetString(buffer, 0, total);
+            }
+            catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
+            {
+                return;
+            }
+
+            var database = DumpHeaderDatabase.Match(header);
+            if (database.Success)
+            {
+                backup.Database = database.Groups["db"].Value;
+                backup.Server = database.Groups["host"].Value;
+            }
+
+            var version = DumpHeaderServer.Match(header);
+            if (version.Success)
+            {
+                backup.ServerVersion = version.Groups["version"].Value.Trim();
+            }
+        }
+    }
+}

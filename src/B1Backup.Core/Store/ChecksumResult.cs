@@ -1,0 +1,36 @@
+namespace B1Backup.Core.Store
+{
+    /// <summary>Why a backup did or did not pass verification; each failure has its own value.</summary>
+    public enum ChecksumReason
+    {
+        OK,
+        FileNotFound,
+        EmptyFile,
+        ChecksumFileMissing,
+        ChecksumFileMalformed,
+        ChecksumFileNamesOtherFile,
+        ChecksumMismatch,
+        Truncated,
+        Unreadable,
+    }
+
+    public sealed class ChecksumResult
+    {
+        public string Path { get; set; } = string.Empty;
+
+        public bool Passed { get; set; }
+
+        public string? Expected { get; set; }
+
+        public string? Actual { get; set; }
+
+        public ChecksumReason Reason { get; set; }
+
+        /// <summary>One sentence for an operator: what is wrong and what to do.</summary>
+        public string Message { get; set; } = string.Empty;
+
+        public string? ChecksumPath { get; set; }
+
+        public override string ToString() => Path + ": " + Reason;
+    }
+}

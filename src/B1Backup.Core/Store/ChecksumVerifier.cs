@@ -1,0 +1,139 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+
+namespace B1Backup.Core.Store
+{
+    /// <summary>Checks a backup against its .sha256 sidecar and, when they differ, tells why.</summary>
+    public static class ChecksumVerifier
+    {
+        public static ChecksumResult Verify(string backupPath)
+        {
+            var result = new ChecksumResult { Path = backupPath, ChecksumPath = ChecksumFile.PathFor(backupPath) };
+            try
+            {
+                return VerifyInto(result);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return Fail(result, ChecksumReason.Unreadable, $"The backup or its checksum file could not be read ({e.Message}). Check the file's permissions and that no other program holds it open.");
+            }
+        }
+
+        private static ChecksumResult VerifyInto(ChecksumResult result)
+        {
+            string path = result.Path;
+            if (!File.Exists(path))
+            {
+                result.ChecksumPath = File.Exists(result.ChecksumPath) ? result.ChecksumPath : null;
+                return Fail(result, ChecksumReason.FileNotFound, "The backup file does not exist. List what is there with Get-B1Backup.");
+            }
+
+            long size = new FileInfo(path).Length;
+            if (!File.Exists(result.ChecksumPath))
+            {
+                result.ChecksumPath = null;
+                result.Actual = ChecksumFile.ComputeSha256(path);
+                return Fail(result, ChecksumReason.ChecksumFileMissing,
+                    $"There is no checksum file '{System.IO.Path.GetFileName(path)}{BackupName.ChecksumSuffix}' beside the backup, so its integrity cannot be proven. Restore it only if you trust it, or take a new backup.");
+            }
+
+            string sidecar = File.ReadAllText(result.ChecksumPath!, Encoding.UTF8);
+            if (!ChecksumFile.TryParse(sidecar, out string expected, out string namedFile))
+            {
+                result.Actual = ChecksumFile.ComputeSha256(path);
+                return Fail(result, ChecksumReason.ChecksumFileMalformed,
+                    "The checksum file is not in sha256sum format ('<64 hex digits>  <file name>'). It may be damaged; do not trust this backup until it is checked another way.");
+            }
+
+            result.Expected = expected;
+            string namedLeaf = namedFile.Replace('\\', '/');
+            namedLeaf = namedLeaf.Substring(namedLeaf.LastIndexOf('/') + 1);
+            if (!string.Equals(namedLeaf, System.IO.Path.GetFileName(path), StringComparison.Ordinal))
+            {
+                result.Actual = ChecksumFile.ComputeSha256(path);
+                return Fail(result, ChecksumReason.ChecksumFileNamesOtherFile,
+                    $"The checksum file names '{namedLeaf}', not this backup. It was probably copied or renamed by mistake.");
+            }
+
+            if (size == 0)
+            {
+                result.Actual = ChecksumFile.ComputeSha256(path);
+                return Fail(result, ChecksumReason.EmptyFile, "The backup file is empty (0 bytes): the backup that wrote it did not finish. Use an older backup.");
+            }
+
+            result.Actual = ChecksumFile.ComputeSha256(path);
+            if (string.Equals(result.Actual, expected, StringComparison.Ordinal))
+            {
+                result.Passed = true;
+                result.Reason = ChecksumReason.OK;
+                result.Message = "The file matches its checksum.";
+                return result;
+            }
+
+            if (LooksTruncated(path, size))
+            {
+                return Fail(result, ChecksumReason.Truncated,
+                    "The backup file is shorter than when it was written (cut off by a full disk, an interrupted copy or a crash). Use an older backup or copy it again from its source.");
+            }
+
+            return Fail(result, ChecksumReason.ChecksumMismatch,
+                "The file's SHA-256 differs from its checksum file: its content changed after it was written. Do not restore it; use an older backup or copy it again from its source.");
+        }
+
+        /// <summary>
+        /// Tells a file that was cut short from one that was altered. The manifest records the size;
+        /// without one, a gzip file whose last member's trailer disagrees with what decompresses is cut.
+        /// </summary>
+        private static bool LooksTruncated(string path, long size)
+        {
+            var manifest = BackupManifest.TryRead(path);
+            if (manifest != null && manifest.Size > 0)
+            {
+                return size < manifest.Size;
+            }
+
+            if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || size < 18)
+            {
+                return false;
+            }
+
+            long decompressed = 0;
+            byte[] trailer = new byte[4];
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            {
+                file.Seek(-4, SeekOrigin.End);
+                file.Read(trailer, 0, 4);
+                file.Seek(0, SeekOrigin.Begin);
+                try
+                {
+                    using var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+                    byte[] buffer = new byte[1 << 16];
+                    int read;
+                    while ((read = gzip.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        decompressed += read;
+                    }
+                }
+                catch (InvalidDataException)
+                {
+                    // zlib found a bad block or CRC: the content was altered, not cut.
+                    return false;
+                }
+            }
+
+            // A complete single-member file ends with ISIZE = uncompressed length mod 2^32.
+            uint isize = BitConverter.ToUInt32(trailer, 0);
+            return isize != (uint)decompressed;
+        }
+
+        private static ChecksumResult Fail(ChecksumResult result, ChecksumReason reason, string message)
+        {
+            result.Passed = false;
+            result.Reason = reason;
+            result.Message = message;
+            return result;
+        }
+    }
+}

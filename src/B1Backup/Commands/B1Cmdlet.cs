@@ -1,0 +1,35 @@
+using System;
+using System.Management.Automation;
+using B1Backup.Core;
+
+namespace B1Backup.Commands
+{
+    /// <summary>What every B1Backup cmdlet shares: engine failures become proper ErrorRecords.</summary>
+    public abstract class B1Cmdlet : PSCmdlet
+    {
+        protected ErrorRecord ToErrorRecord(B1BackupException e, object? target = null) =>
+            new ErrorRecord(e, e.ErrorId, ToCategory(e.Kind), e.Target ?? target);
+
+        protected void WriteEngineError(B1BackupException e, object? target = null) => WriteError(ToErrorRecord(e, target));
+
+        protected void ThrowEngineError(B1BackupException e, object? target = null) => ThrowTerminatingError(ToErrorRecord(e, target));
+
+        /// <summary>A path as PowerShell sees it (relative to the current location, PSDrives resolved) made a file-system path.</summary>
+        protected string ToFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        private static ErrorCategory ToCategory(FailureKind kind) => kind switch
+        {
+            FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            FailureKind.NotFound => ErrorCategory.ObjectNotFound,
+            FailureKind.InvalidData => ErrorCategory.InvalidData,
+            FailureKind.ConnectionError => ErrorCategory.ConnectionError,
+            FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            FailureKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            FailureKind.OperationStopped => ErrorCategory.OperationStopped,
+            FailureKind.SecurityError => ErrorCategory.SecurityError,
+            FailureKind.NotSupported => ErrorCategory.NotImplemented,
+            FailureKind.WriteError => ErrorCategory.WriteError,
+            _ => ErrorCategory.NotSpecified,
+        };
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Commands
+{
+    /// <summary>Lists backups under a backup root, newest first.</summary>
+    [Cmdlet(VerbsCommon.Get, "B1Backup")]
+    [OutputType(typeof(BackupInfo))]
+    public sealed class GetB1BackupCommand : B1Cmdlet
+    {
+        /// <summary>The backup root that holds one folder per environment.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "./backups";
+
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Environment { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Database { get; set; }
+
+        /// <summary>Only the newest backup of each environment and database.</summary>
+        [Parameter]
+        public SwitchParameter Latest { get; set; }
+
+        protected override void EndProcessing()
+        {
+            string root = ToFileSystemPath(Path);
+            var backups = BackupStore.List(root, DateTime.Now)
+                .Where(b => Matches(Environment, b.Environment) && Matches(Database, b.Database));
+            if (Latest)
+            {
+                // List is newest first, so the first of each group is its latest.
+                backups = backups.GroupBy(b => (b.Environment, b.Database ?? string.Empty)).Select(g => g.First());
+            }
+
+            foreach (var backup in backups)
+            {
+                WriteObject(backup);
+            }
+        }
+
+        private static bool Matches(string[]? patterns, string? value) =>
+            patterns == null
+            || patterns.Any(p => new WildcardPattern(p, WildcardOptions.IgnoreCase).IsMatch(value ?? string.Empty));
+    }
+}

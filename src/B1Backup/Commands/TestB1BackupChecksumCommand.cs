@@ -1,0 +1,64 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Commands
+{
+    /// <summary>Recomputes each backup's SHA-256 and compares it with its sha256sum-format sidecar.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "B1BackupChecksum")]
+    [OutputType(typeof(ChecksumResult), typeof(bool))]
+    public sealed class TestB1BackupChecksumCommand : B1Cmdlet
+    {
+        private bool allPassed = true;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath", "LiteralPath")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = new string[0];
+
+        /// <summary>Return only $true (every file passed) or $false.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (string file in ResolvePaths())
+            {
+                var result = ChecksumVerifier.Verify(file);
+                WriteVerbose($"{result.Path}: {result.Reason}. {result.Message}");
+                allPassed &= result.Passed;
+                if (!Quiet)
+                {
+                    WriteObject(result);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (Quiet)
+            {
+                WriteObject(allPassed);
+            }
+        }
+
+        /// <summary>Wildcards expand to existing files; a literal path is checked as given, so a missing file is reported, not thrown.</summary>
+        private IEnumerable<string> ResolvePaths()
+        {
+            foreach (string path in Path)
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(path))
+                {
+                    foreach (string resolved in GetResolvedProviderPathFromPSPath(path, out _))
+                    {
+                        yield return resolved;
+                    }
+                }
+                else
+                {
+                    yield return ToFileSystemPath(path);
+                }
+            }
+        }
+    }
+}
