@@ -1,0 +1,180 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Core.Archive
+{
+    /// <summary>What a full read of a backup found: its hash, its size unpacked, and how its script ends.</summary>
+    public sealed class ContentCheck
+    {
+        public string Sha256 { get; set; } = string.Empty;
+
+        public long UncompressedSize { get; set; }
+
+        /// <summary>The last non-empty line of the script.</summary>
+        public string LastLine { get; set; } = string.Empty;
+
+        /// <summary>True when the script ends as a complete B1Backup or mysqldump/mariadb-dump script does.</summary>
+        public bool HasEndMarker { get; set; }
+
+        public string? Problem { get; set; }
+    }
+
+    /// <summary>Opens a backup's SQL text whatever its compression, and checks that it is whole.</summary>
+    public static class ArchiveReader
+    {
+        /// <summary>The last line mysqldump and mariadb-dump write ("-- Dump completed on ..." or "-- Dump completed").</summary>
+        public const string MysqldumpEndMarker = "-- Dump completed";
+
+        public static CompressionKind CompressionOf(string path) =>
+            path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? CompressionKind.Gzip
+            : path.EndsWith(".zst", StringComparison.OrdinalIgnoreCase) ? CompressionKind.Zstd
+            : CompressionKind.None;
+
+        /// <summary>The decompressed script of a backup file, read from <paramref name="file"/>.</summary>
+        public static Stream OpenContent(Stream file, CompressionKind compression) => compression switch
+        {
+            CompressionKind.Gzip => new GZipStream(file, CompressionMode.Decompress),
+            CompressionKind.None => file,
+            _ => throw new B1BackupException("CompressionNotSupported", FailureKind.NotSupported, "Zstandard backups cannot be read yet."),
+        };
+
+        public static FileStream OpenFile(string path) =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+        /// <summary>Reads the whole file once: SHA-256 of the bytes on disk, and the script's last line.</summary>
+        public static ContentCheck Check(string path, Action<long, long>? progress = null)
+        {
+            var check = new ContentCheck();
+            using var file = OpenFile(path);
+            long total = file.Length;
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var hashing = new ReadHashingStream(file, sha);
+            try
+            {
+                using var content = OpenContent(hashing, CompressionOf(path));
+                var tail = new TailKeeper(4096);
+                byte[] buffer = new byte[1 << 16];
+                int read;
+                long reported = 0;
+                while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    check.UncompressedSize += read;
+                    tail.Add(buffer, read);
+                    if (progress != null && hashing.Position - reported > (8 << 20))
+                    {
+                        reported = hashing.Position;
+                        progress(reported, total);
+                    }
+                }
+
+                // Bytes after the last gzip member that the decompressor did not ask for still count.
+                hashing.DrainRest();
+                check.LastLine = tail.LastLine();
+                check.HasEndMarker = check.LastLine.StartsWith(Engine.DumpWriter.EndMarkerPrefix, StringComparison.Ordinal)
+                    || check.LastLine.StartsWith(MysqldumpEndMarker, StringComparison.Ordinal);
+                if (!check.HasEndMarker)
+                {
+                    check.Problem = "The script does not end with an end-of-dump line: the dump was cut short when it was written, or the file was truncated since.";
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                hashing.DrainRest();
+                check.Problem = "The file cannot be decompressed: " + e.Message;
+            }
+
+            check.Sha256 = ChecksumFile.ToHex(sha.GetHashAndReset());
+            return check;
+        }
+
+        /// <summary>Keeps the last few kilobytes of a stream to find its last line.</summary>
+        private sealed class TailKeeper
+        {
+            private readonly byte[] tail;
+            private int length;
+
+            public TailKeeper(int size) => tail = new byte[size];
+
+            public void Add(byte[] buffer, int count)
+            {
+                if (count >= tail.Length)
+                {
+                    Buffer.BlockCopy(buffer, count - tail.Length, tail, 0, tail.Length);
+                    length = tail.Length;
+                    return;
+                }
+
+                int keep = Math.Min(length, tail.Length - count);
+                Buffer.BlockCopy(tail, length - keep, tail, 0, keep);
+                Buffer.BlockCopy(buffer, 0, tail, keep, count);
+                length = keep + count;
+            }
+
+            public string LastLine()
+            {
+                string text = Encoding.UTF8.GetString(tail, 0, length).TrimEnd('\n', '\r', ' ', '\t', '\0');
+                int newline = text.LastIndexOf('\n');
+                return (newline >= 0 ? text.Substring(newline + 1) : text).Trim();
+            }
+        }
+
+        /// <summary>Hashes what the decompressor reads from the file, and whatever it leaves unread at the end.</summary>
+        private sealed class ReadHashingStream : Stream
+        {
+            private readonly Stream inner;
+            private readonly IncrementalHash hash;
+            private long position;
+
+            public ReadHashingStream(Stream inner, IncrementalHash hash)
+            {
+                this.inner = inner;
+                this.hash = hash;
+            }
+
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => false;
+
+            public override long Length => inner.Length;
+
+            public override long Position { get => position; set => throw new NotSupportedException(); }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                int read = inner.Read(buffer, offset, count);
+                hash.AppendData(buffer, offset, read);
+                position += read;
+                return read;
+            }
+
+            public void DrainRest()
+            {
+                byte[] buffer = new byte[1 << 16];
+                while (Read(buffer, 0, buffer.Length) > 0)
+                {
+                }
+            }
+
+            public override void Flush()
+            {
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                // The file is disposed by its owner.
+            }
+        }
+    }
+}

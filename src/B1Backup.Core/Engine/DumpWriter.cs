@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using MySqlConnector;
+
+namespace B1Backup.Core.Engine
+{
+    /// <summary>
+    /// Writes the SQL script of a backup: a plain script that the mariadb/mysql client restores too.
+    /// Each value is written in a form that reads back exactly (see <see cref="AppendValue"/>).
+    /// </summary>
+    public sealed class DumpWriter
+    {
+        /// <summary>The last line of every complete B1Backup dump; a restore refuses a script without it.</summary>
+        public const string EndMarkerPrefix = "-- B1Backup end of dump";
+
+        /// <summary>The session every B1Backup script runs in; restores reset to it after each object.</summary>
+        public const string SessionSqlMode = "NO_AUTO_VALUE_ON_ZERO";
+
+        /// <summary>Extended INSERTs stop growing here, far below the 16 MB max_allowed_packet default (TiDB: 64 MB).</summary>
+        internal const int StatementTarget = 1 << 20;
+
+        /// <summary>A literal larger than this is sent in pieces through a user variable, so a 9 MB blob (18 MB as hex) still fits the packet.</summary>
+        internal const int LargeValueThreshold = 1 << 20;
+
+        private const int LargeValuePiece = 512 * 1024;
+
+        private readonly TextWriter output;
+        private readonly StringBuilder statement = new StringBuilder(StatementTarget + (64 * 1024));
+        private readonly StringBuilder value = new StringBuilder();
+
+        public DumpWriter(TextWriter output)
+        {
+            this.output = output;
+        }
+
+        public void WriteHeader(string database, string server, ServerFlavor flavor, string toolVersion, DateTimeOffset startedUtc, string snapshot)
+        {
+            output.Write("-- B1Backup " + toolVersion + " dump of database " + Sql.Identifier(database) + "\n");
+            output.Write("-- Server: " + server + " (" + flavor.Kind + " " + flavor.VersionString + ")\n");
+            output.Write("-- Started: " + startedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "; consistency: " + snapshot + "\n");
+            output.Write("-- Restore with Restore-B1Database, or: gunzip -c <file> | mariadb <database>\n\n");
+            output.Write("/*!40101 SET NAMES utf8mb4 */;\n");
+            output.Write("SET SESSION time_zone = '+00:00';\n");
+            output.Write("SET SESSION sql_mode = '" + SessionSqlMode + "';\n");
+            output.Write("SET SESSION foreign_key_checks = 0;\n");
+            output.Write("SET SESSION unique_checks = 0;\n\n");
+        }
+
+        public void WriteSequence(SchemaObject sequence)
+        {
+            output.Write("--\n-- Sequence " + Sql.Identifier(sequence.Name) + "\n--\n");
+            output.Write("DROP SEQUENCE IF EXISTS " + Sql.Identifier(sequence.Name) + ";\n");
+            output.Write(sequence.CreateStatement + ";\n");
+            if (sequence.NextValue != null)
+            {
+                output.Write("DO SETVAL(" + Sql.Identifier(sequence.Name) + ", " + sequence.NextValue + ", 0);\n");
+            }
+
+            output.Write("\n");
+        }
+
+        public void WriteTableSchema(TableInfo table)
+        {
+            output.Write("--\n-- Table " + Sql.Identifier(table.Name) + "\n--\n");
+            output.Write("DROP TABLE IF EXISTS " + Sql.Identifier(table.Name) + ";\n");
+            output.Write(table.CreateStatement + ";\n\n");
+        }
+
+        /// <summary>The SELECT that reads a table's stored columns in forms <see cref="AppendValue"/> can write exactly.</summary>
+        public static string SelectFor(TableInfo table, string? where = null)
+        {
+            var expressions = StoredColumns(table).Select(c => c.Kind switch
+            {
+                // The text protocol rounds FLOAT to 6 digits; as a DOUBLE it arrives exact (x*1E0 keeps -0).
+                ValueKind.Float => "(" + Sql.Identifier(c.Name) + " * 1E0)",
+                // Text forms avoid the driver's date conversions (zero dates, TIME beyond 24 h, 6 fraction digits).
+                ValueKind.Temporal or ValueKind.Other => "CAST(" + Sql.Identifier(c.Name) + " AS CHAR)",
+                _ => Sql.Identifier(c.Name),
+            });
+            return "SELECT " + string.Join(", ", expressions) + " FROM " + Sql.Identifier(table.Name) + (where != null ? " WHERE " + where : string.Empty);
+        }
+
+        /// <summary>Columns that hold data of their own: generated columns are computed by the server.</summary>
+        public static IReadOnlyList<ColumnInfo> StoredColumns(TableInfo table) => table.Columns.Where(c => !c.IsGenerated).ToList();
+
+        /// <summary>Streams one table's rows as extended INSERTs; returns the number of rows.</summary>
+        public long WriteTableData(MySqlConnection connection, TableInfo table, Action<long>? rowsWritten = null)
+        {
+            var columns = StoredColumns(table);
+            if (columns.Count == 0)
+            {
+                return 0;
+            }
+
+            string insertPrefix = "INSERT INTO " + Sql.Identifier(table.Name) + " (" + string.Join(",", columns.Select(c => Sql.Identifier(c.Name))) + ") VALUES ";
+            long rows = 0;
+            using var command = new MySqlCommand(SelectFor(table), connection);
+            using var reader = command.ExecuteReader();
+            statement.Clear();
+            while (reader.Read())
+            {
+                int variables = 0;
+                value.Clear();
+                value.Append('(');
+                for (int i = 0; i < columns.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        value.Append(',');
+                    }
+
+                    int start = value.Length;
+                    AppendValue(value, reader, i, columns[i].Kind);
+                    if (value.Length - start > LargeValueThreshold)
+                    {
+                        // Too big for one statement: build it server-side in a variable, piece by piece.
+                        string literal = value.ToString(start, value.Length - start);
+                        value.Length = start;
+                        string variable = "@b1_value" + variables++;
+                        FlushInsert();
+                        WriteInPieces(variable, literal);
+                        value.Append(variable);
+                    }
+                }
+
+                value.Append(')');
+                if (variables > 0)
+                {
+                    output.Write(insertPrefix);
+                    output.Write(value.ToString());
+                    output.Write(";\n");
+                    for (int v = 0; v < variables; v++)
+                    {
+                        output.Write("SET @b1_value" + v + " = NULL;\n");
+                    }
+                }
+                else
+                {
+                    if (statement.Length > 0 && statement.Length + value.Length > StatementTarget)
+                    {
+                        FlushInsert();
+                    }
+
+                    statement.Append(statement.Length == 0 ? insertPrefix : ",").Append(value);
+                }
+
+                rows++;
+                if ((rows & 0x3FF) == 0)
+                {
+                    rowsWritten?.Invoke(rows);
+                }
+            }
+
+            FlushInsert();
+            output.Write("\n");
+            rowsWritten?.Invoke(rows);
+            return rows;
+        }
+
+        public void WriteRoutine(SchemaObject routine) =>
+            WriteCompound(routine, "DROP " + routine.Kind + " IF EXISTS " + Sql.Identifier(routine.Name));
+
+        public void WriteView(SchemaObject view)
+        {
+            output.Write("--\n-- View " + Sql.Identifier(view.Name) + "\n--\n");
+            output.Write("DROP TABLE IF EXISTS " + Sql.Identifier(view.Name) + ";\n");
+            output.Write("DROP VIEW IF EXISTS " + Sql.Identifier(view.Name) + ";\n");
+            output.Write(view.CreateStatement + ";\n\n");
+        }
+
+        public void WriteTrigger(SchemaObject trigger) =>
+            WriteCompound(trigger, "DROP TRIGGER IF EXISTS " + Sql.Identifier(trigger.Name));
+
+        public void WriteEvent(SchemaObject evt) =>
+            WriteCompound(evt, "DROP EVENT IF EXISTS " + Sql.Identifier(evt.Name), evt.TimeZone);
+
+        public void WriteFooter(int tables, long rows)
+        {
+            output.Write("SET SESSION foreign_key_checks = 1;\n");
+            output.Write("SET SESSION unique_checks = 1;\n");
+            output.Write(EndMarkerPrefix + ": " + tables.ToString(CultureInfo.InvariantCulture) + " tables, " + rows.ToString(CultureInfo.InvariantCulture) + " rows\n");
+            output.Flush();
+        }
+
+        /// <summary>A delimiter that the statement does not contain, for the mysql client's DELIMITER command.</summary>
+        internal static string ChooseDelimiter(string body)
+        {
+            foreach (string candidate in new[] { ";;", "$$", "//", ";;;;", "$$$$", "@@@B1@@@" })
+            {
+                if (body.IndexOf(candidate, StringComparison.Ordinal) < 0)
+                {
+                    return candidate;
+                }
+            }
+
+            return "@@B1" + Guid.NewGuid().ToString("N") + "@@";
+        }
+
+        /// <summary>
+        /// Writes a value the way it reads back exactly: integers and decimals as digits, floating point
+        /// with 17 significant digits (and -0 kept), binary as hex, everything else as an escaped string.
+        /// </summary>
+        internal static void AppendValue(StringBuilder builder, MySqlDataReader reader, int ordinal, ValueKind kind)
+        {
+            if (reader.IsDBNull(ordinal))
+            {
+                builder.Append("NULL");
+                return;
+            }
+
+            switch (kind)
+            {
+                case ValueKind.Integer:
+                case ValueKind.Year:
+                case ValueKind.Bit:
+                    builder.Append(Convert.ToString(reader.GetValue(ordinal), CultureInfo.InvariantCulture));
+                    break;
+                case ValueKind.Decimal:
+                    builder.Append(reader.GetMySqlDecimal(ordinal).ToString());
+                    break;
+                case ValueKind.Float:
+                case ValueKind.Double:
+                    AppendDouble(builder, reader.GetDouble(ordinal));
+                    break;
+                case ValueKind.Binary:
+                    byte[] bytes = reader.GetValue(ordinal) switch
+                    {
+                        byte[] b => b,
+                        MySqlGeometry g => g.Value,
+                        var other => throw new InvalidDataException($"Unexpected {other.GetType().Name} for a binary column."),
+                    };
+                    Sql.AppendHex(builder, bytes, 0, bytes.Length);
+                    break;
+                default:
+                    Sql.AppendLiteral(builder, reader.GetString(ordinal));
+                    break;
+            }
+        }
+
+        internal static void AppendDouble(StringBuilder builder, double number)
+        {
+            if (number == 0 && BitConverter.DoubleToInt64Bits(number) < 0)
+            {
+                // "-0" would be parsed as the integer 0; a float literal keeps the sign.
+                builder.Append("-0E0");
+                return;
+            }
+
+            builder.Append(number.ToString("G17", CultureInfo.InvariantCulture));
+        }
+
+        private void WriteInPieces(string variable, string literal)
+        {
+            bool isHex = literal.StartsWith("0x", StringComparison.Ordinal);
+            int position = isHex ? 2 : 0;
+            string body = isHex ? literal : literal.Substring(1, literal.Length - 2);
+            bool first = true;
+            while (position < body.Length)
+            {
+                int length = Math.Min(LargeValuePiece, body.Length - position);
+                if (isHex)
+                {
+                    length -= length % 2;
+                }
+                else if (body[position + length - 1] == '\\' && CountTrailingBackslashes(body, position + length) % 2 == 1)
+                {
+                    // Never split an escape sequence such as \' or \\ between two pieces.
+                    length++;
+                }
+                else if (char.IsHighSurrogate(body[position + length - 1]))
+                {
+                    // Nor the two halves of an emoji: each piece must be valid UTF-8 on its own.
+                    length++;
+                }
+
+                string piece = isHex ? "0x" + body.Substring(position, length) : "'" + body.Substring(position, length) + "'";
+                output.Write(first
+                    ? "SET " + variable + " = " + piece + ";\n"
+                    : "SET " + variable + " = CONCAT(" + variable + ", " + piece + ");\n");
+                first = false;
+                position += length;
+            }
+        }
+
+        private static int CountTrailingBackslashes(string text, int end)
+        {
+            int count = 0;
+            for (int i = end - 1; i >= 0 && text[i] == '\\'; i--)
+            {
+                count++;
+            }
+
+            return count;
+        }
+
+        private void FlushInsert()
+        {
+            if (statement.Length > 0)
+            {
+                output.Write(statement.ToString());
+                output.Write(";\n");
+                statement.Clear();
+            }
+        }
+
+        private void WriteCompound(SchemaObject item, string drop, string? timeZone = null)
+        {
+            string label = item.Kind.Substring(0, 1) + item.Kind.Substring(1).ToLowerInvariant();
+            output.Write("--\n-- " + label + " " + Sql.Identifier(item.Name) + "\n--\n");
+            output.Write(drop + ";\n");
+            if (item.SqlMode != null)
+            {
+                output.Write("SET SESSION sql_mode = " + Sql.Literal(item.SqlMode) + ";\n");
+            }
+
+            if (timeZone != null)
+            {
+                output.Write("SET SESSION time_zone = " + Sql.Literal(timeZone) + ";\n");
+            }
+
+            string delimiter = ChooseDelimiter(item.CreateStatement);
+            output.Write("DELIMITER " + delimiter + "\n");
+            output.Write(item.CreateStatement + delimiter + "\n");
+            output.Write("DELIMITER ;\n");
+            if (item.SqlMode != null)
+            {
+                output.Write("SET SESSION sql_mode = '" + SessionSqlMode + "';\n");
+            }
+
+            if (timeZone != null)
+            {
+                output.Write("SET SESSION time_zone = '+00:00';\n");
+            }
+
+            output.Write("\n");
+        }
+    }
+}

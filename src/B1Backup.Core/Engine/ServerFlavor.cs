@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+using B1Backup.Core.Connection;
+
+namespace B1Backup.Core.Engine
+{
+    /// <summary>How the reader connections of a backup come to share one point in time.</summary>
+    public enum SnapshotMethod
+    {
+        /// <summary>One connection in one START TRANSACTION WITH CONSISTENT SNAPSHOT: consistent, not parallel.</summary>
+        SingleTransaction,
+
+        /// <summary>MariaDB 10.4+: BACKUP STAGE BLOCK_COMMIT holds commits while every worker opens its snapshot.</summary>
+        MariaDbBackupStage,
+
+        /// <summary>MySQL and older MariaDB: a brief FLUSH TABLES WITH READ LOCK while every worker opens its snapshot.</summary>
+        FlushTablesWithReadLock,
+
+        /// <summary>TiDB: every worker reads at one TSO through @@tidb_snapshot; no locks at all.</summary>
+        TidbSnapshot,
+    }
+
+    /// <summary>
+    /// Everything that differs between MariaDB, MySQL and TiDB, in one place: what the server is,
+    /// and which statements give N readers one snapshot. Nothing here talks to a server.
+    /// </summary>
+    public sealed class ServerFlavor
+    {
+        private static readonly Regex VersionNumber = new Regex(@"(\d+)\.(\d+)\.(\d+)", RegexOptions.CultureInvariant);
+        private static readonly Regex TidbVersion = new Regex(@"TiDB-v?(\d+)\.(\d+)\.(\d+)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        public ServerFlavor(ServerKind kind, Version version, string versionString)
+        {
+            Kind = kind;
+            Version = version;
+            VersionString = versionString;
+        }
+
+        public ServerKind Kind { get; }
+
+        /// <summary>The product's own version: 10.11.6 for MariaDB, 8.0.36 for MySQL, 7.5.1 for TiDB (not its MySQL-compatible 8.0.11).</summary>
+        public Version Version { get; }
+
+        public string VersionString { get; }
+
+        /// <summary>Reads SELECT VERSION() (and @@version_comment, which TiDB and some builds fill in).</summary>
+        public static ServerFlavor FromVersion(string version, string? versionComment = null)
+        {
+            string text = version + " " + (versionComment ?? string.Empty);
+            var tidb = TidbVersion.Match(text);
+            if (tidb.Success || text.IndexOf("TiDB", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return new ServerFlavor(ServerKind.TiDb, tidb.Success ? ToVersion(tidb) : new Version(0, 0), version);
+            }
+
+            var number = VersionNumber.Match(version);
+            var parsed = number.Success ? ToVersion(number) : new Version(0, 0);
+            if (text.IndexOf("MariaDB", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                // MariaDB 10.x once announced itself as "5.5.5-10.x.y-MariaDB" to old clients.
+                var all = VersionNumber.Matches(version);
+                if (parsed.Major == 5 && parsed.Minor == 5 && all.Count > 1)
+                {
+                    parsed = ToVersion(all[1]);
+                }
+
+                return new ServerFlavor(ServerKind.MariaDb, parsed, version);
+            }
+
+            return new ServerFlavor(ServerKind.MySql, parsed, version);
+        }
+
+        /// <summary>Can this server make N readers share a snapshot? Otherwise a backup uses one reader.</summary>
+        public SnapshotMethod ParallelSnapshotMethod => Kind switch
+        {
+            ServerKind.TiDb => SnapshotMethod.TidbSnapshot,
+            ServerKind.MariaDb when Version >= new Version(10, 4, 1) => SnapshotMethod.MariaDbBackupStage,
+            _ => SnapshotMethod.FlushTablesWithReadLock,
+        };
+
+        /// <summary>TiDB before 6.2 rejects SAVEPOINT; LOCK TABLES needs a TiDB option. B1Backup needs neither anywhere.</summary>
+        public bool SupportsSavepoint => Kind != ServerKind.TiDb || Version >= new Version(6, 2);
+
+        public bool HasSequences => Kind == ServerKind.MariaDb && Version >= new Version(10, 3);
+
+        /// <summary>TiDB has no stored routines, triggers or events: a dump of it never needs them, a restore into it cannot take them.</summary>
+        public bool HasRoutinesTriggersEvents => Kind != ServerKind.TiDb;
+
+        /// <summary>The statements that open one reader's snapshot, given the plan's method.</summary>
+        public SnapshotPlan PlanSnapshot(int readers, bool mayLock)
+        {
+            if (readers < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(readers));
+            }
+
+            var method = Kind == ServerKind.TiDb
+                ? SnapshotMethod.TidbSnapshot
+                : readers == 1 || !mayLock ? SnapshotMethod.SingleTransaction : ParallelSnapshotMethod;
+            int effectiveReaders = method == SnapshotMethod.SingleTransaction ? 1 : readers;
+            var plan = new SnapshotPlan(method, effectiveReaders);
+            const string Snapshot = "START TRANSACTION WITH CONSISTENT SNAPSHOT";
+            switch (method)
+            {
+                case SnapshotMethod.SingleTransaction:
+                    plan.ReaderStatements.Add("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    plan.ReaderStatements.Add(Snapshot);
+                    break;
+                case SnapshotMethod.MariaDbBackupStage:
+                    plan.HoldStatements.Add("BACKUP STAGE START");
+                    plan.HoldStatements.Add("BACKUP STAGE BLOCK_COMMIT");
+                    plan.ReaderStatements.Add("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    plan.ReaderStatements.Add(Snapshot);
+                    plan.ReleaseStatements.Add("BACKUP STAGE END");
+                    break;
+                case SnapshotMethod.FlushTablesWithReadLock:
+                    plan.HoldStatements.Add("FLUSH TABLES WITH READ LOCK");
+                    plan.ReaderStatements.Add("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    plan.ReaderStatements.Add(Snapshot);
+                    plan.ReleaseStatements.Add("UNLOCK TABLES");
+                    break;
+                case SnapshotMethod.TidbSnapshot:
+                    // The coordinator reads the current TSO; each reader then sets @@tidb_snapshot to it
+                    // outside any transaction. Long dumps need GC to keep that version (see GcLifetime).
+                    plan.TsoQuery = "SHOW MASTER STATUS";
+                    plan.ReaderStatements.Add("SET SESSION tidb_snapshot = '{tso}'");
+                    plan.GcLifetimeQuery = "SELECT @@GLOBAL.tidb_gc_life_time";
+                    plan.GcLifetimeSet = "SET GLOBAL tidb_gc_life_time = '{value}'";
+                    break;
+            }
+
+            return plan;
+        }
+
+        public override string ToString() => $"{Kind} {Version}";
+
+        private static Version ToVersion(Match m) =>
+            new Version(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value));
+    }
+
+    /// <summary>The statements of one snapshot plan, in the order they run.</summary>
+    public sealed class SnapshotPlan
+    {
+        public SnapshotPlan(SnapshotMethod method, int readers)
+        {
+            Method = method;
+            Readers = readers;
+        }
+
+        public SnapshotMethod Method { get; }
+
+        public int Readers { get; }
+
+        /// <summary>Run once on a coordinating connection before the readers open their snapshots.</summary>
+        public List<string> HoldStatements { get; } = new List<string>();
+
+        /// <summary>Run on every reader connection; "{tso}" stands for the TiDB timestamp read by <see cref="TsoQuery"/>.</summary>
+        public List<string> ReaderStatements { get; } = new List<string>();
+
+        /// <summary>Run on the coordinator once every reader holds its snapshot.</summary>
+        public List<string> ReleaseStatements { get; } = new List<string>();
+
+        public string? TsoQuery { get; set; }
+
+        public string? GcLifetimeQuery { get; set; }
+
+        public string? GcLifetimeSet { get; set; }
+
+        public string Describe() => Method switch
+        {
+            SnapshotMethod.SingleTransaction => "one reader in START TRANSACTION WITH CONSISTENT SNAPSHOT",
+            SnapshotMethod.MariaDbBackupStage => $"{Readers} readers, snapshots opened under BACKUP STAGE BLOCK_COMMIT",
+            SnapshotMethod.FlushTablesWithReadLock => $"{Readers} readers, snapshots opened under a brief FLUSH TABLES WITH READ LOCK",
+            _ => $"{Readers} readers at one TiDB TSO (@@tidb_snapshot)",
+        };
+    }
+}

@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using B1Backup.Core.Connection;
+using MySqlConnector;
+
+namespace B1Backup.Core.Engine
+{
+    /// <summary>
+    /// Reader connections that all see the database at one point in time, opened by the plan
+    /// <see cref="ServerFlavor.PlanSnapshot"/> chose. Needs no SAVEPOINT and no LOCK TABLES.
+    /// </summary>
+    public sealed class SnapshotSession : IDisposable
+    {
+        private readonly List<MySqlConnection> readers = new List<MySqlConnection>();
+        private readonly Action<string> log;
+        private MySqlConnection? gcKeeper;
+        private string? originalGcLifetime;
+
+        private SnapshotSession(ServerFlavor flavor, SnapshotPlan plan, Action<string> log)
+        {
+            Flavor = flavor;
+            Plan = plan;
+            this.log = log;
+        }
+
+        public ServerFlavor Flavor { get; }
+
+        public SnapshotPlan Plan { get; }
+
+        public IReadOnlyList<MySqlConnection> Readers => readers;
+
+        /// <summary>The server's kind and version, read on an open connection.</summary>
+        public static ServerFlavor DetectFlavor(MySqlConnection connection)
+        {
+            using var command = new MySqlCommand("SELECT VERSION(), @@version_comment", connection);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return ServerFlavor.FromVersion(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        }
+
+        public static SnapshotSession Open(ConnectionSettings settings, int readers, Action<string> log)
+        {
+            var coordinator = DatabaseConnector.Open(settings);
+            SnapshotSession? session = null;
+            try
+            {
+                var flavor = DetectFlavor(coordinator);
+                var plan = flavor.PlanSnapshot(readers, mayLock: true);
+                session = new SnapshotSession(flavor, plan, log);
+                try
+                {
+                    session.OpenReaders(settings, coordinator);
+                }
+                catch (MySqlException e) when (plan.Method != SnapshotMethod.SingleTransaction && plan.Method != SnapshotMethod.TidbSnapshot && IsPrivilegeError(e))
+                {
+                    // Without RELOAD there is no lock to share a snapshot: one reader is still consistent.
+                    log($"No privilege for {plan.Method} ({settings.Scrub(e.Message)}); using one reader in one transaction instead.");
+                    session.Dispose();
+                    session = new SnapshotSession(flavor, flavor.PlanSnapshot(1, mayLock: false), log);
+                    session.OpenReaders(settings, coordinator);
+                }
+
+                return session;
+            }
+            catch
+            {
+                session?.Dispose();
+                throw;
+            }
+            finally
+            {
+                coordinator.Dispose();
+            }
+        }
+
+        private void OpenReaders(ConnectionSettings settings, MySqlConnection coordinator)
+        {
+            string? tso = null;
+            if (Plan.Method == SnapshotMethod.TidbSnapshot)
+            {
+                tso = ReadTso(coordinator);
+                KeepGcFromCollecting(settings);
+            }
+
+            foreach (string statement in Plan.HoldStatements)
+            {
+                Execute(coordinator, statement);
+            }
+
+            try
+            {
+                for (int i = 0; i < Plan.Readers; i++)
+                {
+                    var reader = DatabaseConnector.Open(settings);
+                    readers.Add(reader);
+                    PrepareSession(reader);
+                    foreach (string statement in Plan.ReaderStatements)
+                    {
+                        Execute(reader, tso != null ? statement.Replace("{tso}", tso) : statement);
+                    }
+                }
+            }
+            finally
+            {
+                foreach (string statement in Plan.ReleaseStatements)
+                {
+                    Execute(coordinator, statement);
+                }
+            }
+
+            log("Consistency: " + Plan.Describe() + (tso != null ? $" (TSO {tso})" : string.Empty) + ".");
+        }
+
+        /// <summary>Session settings every reader needs for exact, stable output.</summary>
+        private static void PrepareSession(MySqlConnection reader)
+        {
+            Execute(reader, "SET SESSION time_zone = '+00:00', SESSION sql_mode = '', SESSION net_write_timeout = 3600, SESSION net_read_timeout = 3600");
+        }
+
+        private static string ReadTso(MySqlConnection coordinator)
+        {
+            using var command = new MySqlCommand("SHOW MASTER STATUS", coordinator);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                throw new B1BackupException("TidbTsoUnavailable", FailureKind.ResourceUnavailable,
+                    "TiDB returned no TSO from SHOW MASTER STATUS, so no consistent snapshot can be taken.");
+            }
+
+            return Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        /// <summary>TiDB garbage-collects old versions after tidb_gc_life_time (10 min by default); hold it for long dumps.</summary>
+        private void KeepGcFromCollecting(ConnectionSettings settings)
+        {
+            try
+            {
+                gcKeeper = DatabaseConnector.Open(settings);
+                using (var command = new MySqlCommand(Plan.GcLifetimeQuery, gcKeeper))
+                {
+                    originalGcLifetime = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+                }
+
+                Execute(gcKeeper, Plan.GcLifetimeSet!.Replace("{value}", "720h"));
+                log($"TiDB GC life time raised from {originalGcLifetime} to 720h for the backup.");
+            }
+            catch (MySqlException e)
+            {
+                originalGcLifetime = null;
+                log($"Could not raise tidb_gc_life_time ({e.Message}); a backup longer than the GC life time may fail with 'GC life time is shorter than transaction duration'.");
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var reader in readers)
+            {
+                try
+                {
+                    if (Plan.Method == SnapshotMethod.TidbSnapshot)
+                    {
+                        Execute(reader, "SET SESSION tidb_snapshot = ''");
+                    }
+                    else
+                    {
+                        Execute(reader, "COMMIT");
+                    }
+                }
+                catch (Exception e) when (e is MySqlException || e is InvalidOperationException)
+                {
+                    // The connection is going away either way.
+                }
+
+                reader.Dispose();
+            }
+
+            readers.Clear();
+            if (gcKeeper != null)
+            {
+                try
+                {
+                    if (originalGcLifetime != null)
+                    {
+                        Execute(gcKeeper, Plan.GcLifetimeSet!.Replace("{value}", originalGcLifetime.Replace("'", string.Empty)));
+                    }
+                }
+                catch (MySqlException e)
+                {
+                    log($"Could not put tidb_gc_life_time back to {originalGcLifetime}: {e.Message}. Set it by hand.");
+                }
+
+                gcKeeper.Dispose();
+                gcKeeper = null;
+            }
+        }
+
+        private static bool IsPrivilegeError(MySqlException e) =>
+            e.Number == 1227 || e.Number == 1045 || e.Number == 1044;
+
+        internal static void Execute(MySqlConnection connection, string sql)
+        {
+            using var command = new MySqlCommand(sql, connection);
+            command.ExecuteNonQuery();
+        }
+    }
+}

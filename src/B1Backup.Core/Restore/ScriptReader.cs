@@ -1,0 +1,447 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace B1Backup.Core.Restore
+{
+    /// <summary>One statement of a script, as the mysql client would send it.</summary>
+    public sealed class ScriptStatement
+    {
+        public ScriptStatement(string text, long line)
+        {
+            Text = text;
+            Line = line;
+        }
+
+        public string Text { get; }
+
+        /// <summary>The line of the script on which the statement starts, for error messages.</summary>
+        public long Line { get; }
+    }
+
+    /// <summary>
+    /// Splits a mysqldump-style script into statements as the mysql client does: quotes, backslash
+    /// escapes, comments, executable /*! */ comments and DELIMITER lines. Works on bytes, so a dump
+    /// holding raw binary inside string literals (mysqldump without --hex-blob) comes through intact:
+    /// such literals are rewritten as hex.
+    /// </summary>
+    public sealed class ScriptReader
+    {
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
+
+        private readonly Stream input;
+        private readonly byte[] buffer = new byte[1 << 16];
+        private readonly List<byte> current = new List<byte>(1 << 16);
+        private readonly List<(int Start, int End)> literals = new List<(int, int)>();
+        private int bufferLength;
+        private int bufferPosition;
+        private long line = 1;
+        private byte[] delimiter = { (byte)';' };
+
+        public ScriptReader(Stream input)
+        {
+            this.input = input;
+        }
+
+        public string Delimiter => Encoding.UTF8.GetString(delimiter);
+
+        public IEnumerable<ScriptStatement> ReadStatements()
+        {
+            while (true)
+            {
+                var statement = Next();
+                if (statement == null)
+                {
+                    yield break;
+                }
+
+                yield return statement;
+            }
+        }
+
+        private int Peek(int ahead = 0)
+        {
+            while (bufferPosition + ahead >= bufferLength)
+            {
+                if (bufferPosition > 0)
+                {
+                    Buffer.BlockCopy(buffer, bufferPosition, buffer, 0, bufferLength - bufferPosition);
+                    bufferLength -= bufferPosition;
+                    bufferPosition = 0;
+                }
+
+                int read = input.Read(buffer, bufferLength, buffer.Length - bufferLength);
+                if (read <= 0)
+                {
+                    return -1;
+                }
+
+                bufferLength += read;
+            }
+
+            return buffer[bufferPosition + ahead];
+        }
+
+        private int Take()
+        {
+            int b = Peek();
+            if (b >= 0)
+            {
+                bufferPosition++;
+                current.Add((byte)b);
+                if (b == '\n')
+                {
+                    line++;
+                }
+            }
+
+            return b;
+        }
+
+        private bool AtDelimiter()
+        {
+            for (int i = 0; i < delimiter.Length; i++)
+            {
+                if (Peek(i) != delimiter[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private ScriptStatement? Next()
+        {
+            current.Clear();
+            literals.Clear();
+            bool hasCode = false;
+            bool atLineStart = true;
+            bool inExecutableComment = false;
+            long startLine = line;
+            while (true)
+            {
+                int b = Peek();
+                if (b < 0)
+                {
+                    return hasCode ? Emit(startLine) : null;
+                }
+
+                if (!hasCode && atLineStart && TryDelimiterCommand())
+                {
+                    current.Clear();
+                    literals.Clear();
+                    startLine = line;
+                    continue;
+                }
+
+                if (AtDelimiter() && !inExecutableComment)
+                {
+                    bufferPosition += delimiter.Length;
+                    if (hasCode)
+                    {
+                        return Emit(startLine);
+                    }
+
+                    current.Clear();
+                    continue;
+                }
+
+                if (!hasCode && char.IsWhiteSpace((char)b))
+                {
+                    Take();
+                    if (b == '\n')
+                    {
+                        atLineStart = true;
+                        if (current.Count > 0 && IsBlank())
+                        {
+                            current.Clear();
+                            startLine = line;
+                        }
+                    }
+
+                    continue;
+                }
+
+                atLineStart = false;
+                switch (b)
+                {
+                    case '\'':
+                    case '"':
+                    case '`':
+                        hasCode = true;
+                        ReadQuoted((byte)b);
+                        break;
+                    case '#':
+                        ReadLineComment();
+                        atLineStart = true;
+                        break;
+                    case '-' when Peek(1) == '-' && (Peek(2) == ' ' || Peek(2) == '\t' || Peek(2) == '\n' || Peek(2) == '\r' || Peek(2) < 0):
+                        ReadLineComment();
+                        atLineStart = true;
+                        break;
+                    case '/' when Peek(1) == '*' && (Peek(2) == '!' || (Peek(2) == 'M' && Peek(3) == '!')):
+                        // Executable comment: its body is code for servers new enough to read it.
+                        hasCode = true;
+                        inExecutableComment = true;
+                        Take();
+                        Take();
+                        break;
+                    case '/' when Peek(1) == '*':
+                        ReadBlockComment();
+                        break;
+                    case '*' when inExecutableComment && Peek(1) == '/':
+                        Take();
+                        Take();
+                        inExecutableComment = false;
+                        break;
+                    default:
+                        hasCode = true;
+                        Take();
+                        break;
+                }
+            }
+        }
+
+        private bool IsBlank()
+        {
+            foreach (byte b in current)
+            {
+                if (!char.IsWhiteSpace((char)b))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>A line "DELIMITER x" (any case) changes the statement terminator, as in the mysql client.</summary>
+        private bool TryDelimiterCommand()
+        {
+            const string Word = "delimiter";
+            for (int i = 0; i < Word.Length; i++)
+            {
+                int c = Peek(i);
+                if (c < 0 || char.ToLowerInvariant((char)c) != Word[i])
+                {
+                    return false;
+                }
+            }
+
+            int next = Peek(Word.Length);
+            if (next != ' ' && next != '\t')
+            {
+                return false;
+            }
+
+            bufferPosition += Word.Length;
+            var value = new List<byte>();
+            int b;
+            while ((b = Peek()) >= 0 && b != '\n')
+            {
+                bufferPosition++;
+                value.Add((byte)b);
+            }
+
+            if (b == '\n')
+            {
+                bufferPosition++;
+                line++;
+            }
+
+            string text = Encoding.UTF8.GetString(value.ToArray()).Trim();
+            int space = text.IndexOfAny(new[] { ' ', '\t' });
+            if (space > 0)
+            {
+                text = text.Substring(0, space);
+            }
+
+            if (text.Length == 0)
+            {
+                throw new B1BackupException("ScriptSyntax", FailureKind.InvalidData, $"Line {line - 1}: DELIMITER without a delimiter.");
+            }
+
+            delimiter = Encoding.UTF8.GetBytes(text);
+            return true;
+        }
+
+        private void ReadQuoted(byte quote)
+        {
+            int start = current.Count;
+            long startLine = line;
+            Take();
+            while (true)
+            {
+                int b = Take();
+                if (b < 0)
+                {
+                    throw new B1BackupException("ScriptTruncated", FailureKind.InvalidData,
+                        $"The script ends inside a quoted string that starts on line {startLine}: the file is incomplete.");
+                }
+
+                if (b == '\\' && quote != '`')
+                {
+                    if (Take() < 0)
+                    {
+                        throw new B1BackupException("ScriptTruncated", FailureKind.InvalidData, $"The script ends inside a quoted string that starts on line {startLine}.");
+                    }
+
+                    continue;
+                }
+
+                if (b == quote)
+                {
+                    if (Peek() == quote)
+                    {
+                        Take();
+                        continue;
+                    }
+
+                    break;
+                }
+            }
+
+            if (quote != '`')
+            {
+                literals.Add((start, current.Count));
+            }
+        }
+
+        private void ReadLineComment()
+        {
+            int b;
+            while ((b = Take()) >= 0 && b != '\n')
+            {
+            }
+        }
+
+        private void ReadBlockComment()
+        {
+            Take();
+            Take();
+            int b;
+            while ((b = Take()) >= 0)
+            {
+                if (b == '*' && Peek() == '/')
+                {
+                    Take();
+                    return;
+                }
+            }
+        }
+
+        private ScriptStatement Emit(long startLine)
+        {
+            byte[] bytes = current.ToArray();
+            string text;
+            try
+            {
+                text = StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                text = RewriteBinaryLiterals(bytes);
+            }
+
+            return new ScriptStatement(text.Trim(), startLine);
+        }
+
+        /// <summary>String literals that are not valid UTF-8 hold binary data: send them as 0x hex, byte for byte.</summary>
+        private string RewriteBinaryLiterals(byte[] bytes)
+        {
+            var builder = new StringBuilder(bytes.Length * 2);
+            int position = 0;
+            foreach (var (start, end) in literals)
+            {
+                builder.Append(DecodeOrFail(bytes, position, start - position));
+                if (IsValidUtf8(bytes, start, end - start))
+                {
+                    builder.Append(StrictUtf8.GetString(bytes, start, end - start));
+                }
+                else
+                {
+                    byte[] raw = Unescape(bytes, start + 1, end - 1);
+                    builder.Append(raw.Length == 0 ? "''" : "0x");
+                    foreach (byte b in raw)
+                    {
+                        builder.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                }
+
+                position = end;
+            }
+
+            builder.Append(DecodeOrFail(bytes, position, bytes.Length - position));
+            return builder.ToString();
+        }
+
+        private string DecodeOrFail(byte[] bytes, int offset, int count)
+        {
+            try
+            {
+                return StrictUtf8.GetString(bytes, offset, count);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new B1BackupException("ScriptEncoding", FailureKind.InvalidData,
+                    "The script holds bytes that are not UTF-8 outside string literals. Re-create the dump with --default-character-set=utf8mb4.");
+            }
+        }
+
+        private static bool IsValidUtf8(byte[] bytes, int offset, int count)
+        {
+            try
+            {
+                StrictUtf8.GetCharCount(bytes, offset, count);
+                return true;
+            }
+            catch (DecoderFallbackException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>The bytes a quoted literal stands for, by MySQL's escape rules.</summary>
+        private static byte[] Unescape(byte[] bytes, int start, int end)
+        {
+            byte quote = bytes[start - 1];
+            var raw = new List<byte>(end - start);
+            for (int i = start; i < end; i++)
+            {
+                byte b = bytes[i];
+                if (b == '\\' && i + 1 < end)
+                {
+                    byte e = bytes[++i];
+                    switch (e)
+                    {
+                        case (byte)'0': raw.Add(0); break;
+                        case (byte)'b': raw.Add(8); break;
+                        case (byte)'n': raw.Add(10); break;
+                        case (byte)'r': raw.Add(13); break;
+                        case (byte)'t': raw.Add(9); break;
+                        case (byte)'Z': raw.Add(26); break;
+                        case (byte)'%':
+                        case (byte)'_':
+                            raw.Add((byte)'\\');
+                            raw.Add(e);
+                            break;
+                        default: raw.Add(e); break;
+                    }
+                }
+                else if (b == quote && i + 1 < end && bytes[i + 1] == quote)
+                {
+                    raw.Add(b);
+                    i++;
+                }
+                else
+                {
+                    raw.Add(b);
+                }
+            }
+
+            return raw.ToArray();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.IO;
+using System.Linq;
+using B1Backup.Core.Store;
+using Xunit;
+
+namespace B1Backup.Core.Tests
+{
+    /// <summary>Backup then restore into another database gives back every ROUNDTRIP.md case exactly.</summary>
+    public sealed class RoundTripTests : IDisposable
+    {
+        private readonly string root = TestScripts.NewBackupRoot();
+        private readonly System.Collections.Generic.List<string> databases = new System.Collections.Generic.List<string>();
+
+        public void Dispose()
+        {
+            foreach (string db in databases)
+            {
+                TestServer.DropDatabase(db);
+            }
+
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+
+        private string NewDatabase(string prefix)
+        {
+            string name = TestServer.CreateDatabase(prefix);
+            databases.Add(name);
+            return name;
+        }
+
+        private string NewName(string prefix)
+        {
+            string name = prefix + "_" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            databases.Add(name);
+            return name;
+        }
+
+        [Fact]
+        public void EveryRoundTripCaseComesBackExactly()
+        {
+            string source = NewDatabase("b1rt_src");
+            TestScripts.RunStatements(source, RoundTripSchema.Statements());
+            var backup = TestScripts.Backup(source, root);
+            Assert.True(backup.Verified);
+            Assert.True(File.Exists(backup.ChecksumPath));
+            Assert.True(ChecksumVerifier.Verify(backup.Path).Passed);
+
+            string target = NewName("b1rt_dst");
+            var restored = TestScripts.Restore(backup.Path, target);
+            Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
+            DatabaseComparer.AssertSame(source, target);
+        }
+
+        [Fact]
+        public void TimestampsSurviveAChangeOfTheServerTimeZone()
+        {
+            string source = NewDatabase("b1tz_src");
+            TestScripts.RunStatements(source, RoundTripSchema.Statements().Where(s => s.Contains("stamps") || s.StartsWith("SET")));
+            string before = (string)TestServer.Scalar("SELECT @@GLOBAL.time_zone")!;
+            TestServer.Execute("SET GLOBAL time_zone = 'Europe/Berlin'");
+            try
+            {
+                var backup = TestScripts.Backup(source, root);
+                TestServer.Execute("SET GLOBAL time_zone = 'America/New_York'");
+                string target = NewName("b1tz_dst");
+                TestScripts.Restore(backup.Path, target);
+                DatabaseComparer.AssertSame(source, target);
+                Assert.Equal(
+                    TestServer.Scalar($"SELECT GROUP_CONCAT(UNIX_TIMESTAMP(ts) ORDER BY id) FROM `{source}`.stamps"),
+                    TestServer.Scalar($"SELECT GROUP_CONCAT(UNIX_TIMESTAMP(ts) ORDER BY id) FROM `{target}`.stamps"));
+            }
+            finally
+            {
+                TestServer.Execute($"SET GLOBAL time_zone = '{before}'");
+            }
+        }
+
+        [Fact]
+        public void SakilaComesBackExactly()
+        {
+            // Sakila's views name their own database (sakila.actor), so the source must be called sakila.
+            const string source = "sakila";
+            TestServer.DropDatabase(source);
+            TestServer.Execute("CREATE DATABASE sakila");
+            databases.Add(source);
+            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-schema.sql"));
+            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-data.sql"));
+            var backup = TestScripts.Backup(source, root);
+            Assert.Equal(16044, TestServer.Scalar($"SELECT COUNT(*) FROM `{source}`.rental") is long n ? n : -1);
+            var manifest = BackupManifest.TryRead(backup.Path);
+            Assert.NotNull(manifest);
+            Assert.Equal(16044, manifest!.Tables.Single(t => t.Name == "rental").Rows);
+            Assert.Contains(manifest.Objects, o => o.Kind == "TRIGGER");
+            Assert.Contains(manifest.Objects, o => o.Kind == "VIEW");
+            Assert.Contains(manifest.Objects, o => o.Kind == "PROCEDURE");
+
+            string target = NewName("b1sakila_dst");
+            var restored = TestScripts.Restore(backup.Path, target);
+            Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
+            Assert.Equal(backup.Rows, restored.Rows);
+            DatabaseComparer.AssertSame(source, target);
+        }
+
+        [Fact]
+        public void RestoreOverwritesTheTargetCompletely()
+        {
+            string source = NewDatabase("b1ow_src");
+            TestScripts.RunStatements(source, new[] { "CREATE TABLE keep (id INT PRIMARY KEY)", "INSERT INTO keep VALUES (1)" });
+            var backup = TestScripts.Backup(source, root);
+            string target = NewDatabase("b1ow_dst");
+            TestScripts.RunStatements(target, new[] { "CREATE TABLE stale (id INT)", "CREATE TABLE keep (id INT PRIMARY KEY, extra INT)", "INSERT INTO keep VALUES (5, 5)" });
+            TestScripts.Restore(backup.Path, target);
+            DatabaseComparer.AssertSame(source, target);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using B1Backup.Core.Engine;
+using B1Backup.Core.Restore;
+using MySqlConnector;
+
+namespace B1Backup.Core.Tests
+{
+    /// <summary>Loads SQL into test databases and runs backups into a throw-away folder.</summary>
+    internal static class TestScripts
+    {
+        public static void RunStatements(string database, System.Collections.Generic.IEnumerable<string> statements)
+        {
+            using var connection = TestServer.Open(database);
+            foreach (string sql in statements)
+            {
+                using var command = new MySqlCommand(sql, connection);
+                command.ExecuteNonQuery();
+            }
+        }
+
+        /// <summary>Runs a mysql-client script (DELIMITER and all) into a database, ignoring its USE/CREATE DATABASE.</summary>
+        public static void RunScript(string database, string path)
+        {
+            using var connection = TestServer.Open(database);
+            using var file = File.OpenRead(path);
+            foreach (var statement in new ScriptReader(file).ReadStatements())
+            {
+                if (StatementPolicy.Classify(statement.Text) == StatementAction.Execute)
+                {
+                    using var command = new MySqlCommand(statement.Text, connection);
+                    command.ExecuteNonQuery();
+                }
+            }
+        }
+
+        public static string RepositoryFile(string relative)
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory != null && !File.Exists(Path.Combine(directory.FullName, "B1Backup.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("The repository root was not found."), relative);
+        }
+
+        public static string NewBackupRoot() => Path.Combine(Path.GetTempPath(), "b1backups-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+
+        public static BackupResult Backup(string database, string root, int readers = 1, string environment = "test") =>
+            BackupEngine.Run(new BackupRequest(TestServer.Settings.WithDatabase(database), root, environment) { Readers = readers }, null, _ => { }, default);
+
+        public static RestoreResult Restore(string path, string target)
+        {
+            var plan = RestoreEngine.Prepare(path);
+            return RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
+        }
+    }
+}
