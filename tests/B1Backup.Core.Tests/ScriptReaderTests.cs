@@ -1,0 +1,117 @@
+using System.IO;
+using System.Linq;
+using System.Text;
+using B1Backup.Core.Restore;
+using Xunit;
+
+namespace B1Backup.Core.Tests
+{
+    public class ScriptReaderTests
+    {
+        private static string[] Split(string script) => Split(Encoding.UTF8.GetBytes(script));
+
+        private static string[] Split(byte[] script) =>
+            new ScriptReader(new MemoryStream(script)).ReadStatements().Select(s => s.Text).ToArray();
+
+        [Fact]
+        public void SplitsOnSemicolonsOutsideQuotes()
+        {
+            var statements = Split("SELECT 'a;b'; SELECT \"c;d\";\nSELECT `e;f`;");
+            Assert.Equal(new[] { "SELECT 'a;b'", "SELECT \"c;d\"", "SELECT `e;f`" }, statements);
+        }
+
+        [Fact]
+        public void BackslashEscapesAndDoubledQuotesStayInTheString()
+        {
+            var statements = Split("INSERT INTO t VALUES ('it\\'s;', 'x''y;', '\\\\');SELECT 1;");
+            Assert.Equal("INSERT INTO t VALUES ('it\\'s;', 'x''y;', '\\\\')", statements[0]);
+            Assert.Equal("SELECT 1", statements[1]);
+        }
+
+        [Fact]
+        public void CommentsAloneAreNotStatements()
+        {
+            var statements = Split("-- header; comment\n# another; one\n/* block; comment */\nSELECT 1;\n-- trailing\n");
+            Assert.Single(statements);
+            Assert.EndsWith("SELECT 1", statements[0]);
+        }
+
+        [Fact]
+        public void ExecutableCommentsAreKept()
+        {
+            var statements = Split("/*!40101 SET NAMES utf8mb4 */;\nINSERT INTO t VALUES (1,/*!50705 0x01,*/2);");
+            Assert.Equal("/*!40101 SET NAMES utf8mb4 */", statements[0]);
+            Assert.Equal("INSERT INTO t VALUES (1,/*!50705 0x01,*/2)", statements[1]);
+        }
+
+        [Fact]
+        public void DelimiterChangesAsInTheMysqlClient()
+        {
+            string script = "DELIMITER ;;\nCREATE PROCEDURE p() BEGIN SELECT 1; /* ; */ SELECT 'x;;y'; END;;\ndelimiter $$\nCREATE FUNCTION f() RETURNS INT RETURN 1$$\nDELIMITER ;\nSELECT 2;";
+            var statements = Split(script);
+            Assert.Equal(3, statements.Length);
+            Assert.Equal("CREATE PROCEDURE p() BEGIN SELECT 1; /* ; */ SELECT 'x;;y'; END", statements[0]);
+            Assert.Equal("CREATE FUNCTION f() RETURNS INT RETURN 1", statements[1]);
+            Assert.Equal("SELECT 2", statements[2]);
+        }
+
+        [Fact]
+        public void TheWordDelimiterInsideAStatementIsData()
+        {
+            var statements = Split("INSERT INTO t VALUES ('a\nDELIMITER ;;\nb');\nSELECT 1;");
+            Assert.Equal(2, statements.Length);
+            Assert.Contains("DELIMITER ;;", statements[0]);
+        }
+
+        [Fact]
+        public void LastStatementWithoutDelimiterIsRun()
+        {
+            Assert.Equal(new[] { "SELECT 1", "SELECT 2" }, Split("SELECT 1;\nSELECT 2\n"));
+        }
+
+        [Fact]
+        public void DashDashWithoutSpaceIsNotAComment()
+        {
+            Assert.Equal(new[] { "SELECT 1--1" }, Split("SELECT 1--1;"));
+        }
+
+        [Fact]
+        public void RawBinaryInsideALiteralBecomesHex()
+        {
+            var bytes = Encoding.UTF8.GetBytes("INSERT INTO t VALUES (1,'").Concat(new byte[] { 0xFF, 0x00, (byte)'\\', (byte)'\'', 0x80 })
+                .Concat(Encoding.UTF8.GetBytes("','é');")).ToArray();
+            var statements = Split(bytes);
+            Assert.Equal("INSERT INTO t VALUES (1,0xFF002780,'é')", statements[0]);
+        }
+
+        [Fact]
+        public void UnterminatedStringIsReportedAsTruncated()
+        {
+            var e = Assert.Throws<B1BackupException>(() => Split("INSERT INTO t VALUES ('never closed"));
+            Assert.Equal("ScriptTruncated", e.ErrorId);
+        }
+
+        [Theory]
+        [InlineData("USE `shop`", StatementAction.SkipDatabaseSwitch)]
+        [InlineData("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET utf8mb4 */", StatementAction.SkipDatabaseSwitch)]
+        [InlineData("DROP SCHEMA IF EXISTS sakila", StatementAction.SkipDatabaseSwitch)]
+        [InlineData("-- comment\nUSE sakila", StatementAction.SkipDatabaseSwitch)]
+        [InlineData("LOCK TABLES `t` WRITE", StatementAction.SkipTableLocks)]
+        [InlineData("UNLOCK TABLES", StatementAction.SkipTableLocks)]
+        [InlineData("/*!40101 SET NAMES utf8 */", StatementAction.SkipCharacterSet)]
+        [InlineData("/*!50003 SET character_set_client  = latin1 */", StatementAction.SkipCharacterSet)]
+        [InlineData("/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */", StatementAction.Execute)]
+        [InlineData("CREATE TABLE used_items (id INT)", StatementAction.Execute)]
+        [InlineData("INSERT INTO t VALUES ('USE x')", StatementAction.Execute)]
+        public void PolicyKeepsTheRestoreInItsDatabase(string statement, StatementAction expected) =>
+            Assert.Equal(expected, StatementPolicy.Classify(statement));
+
+        [Fact]
+        public void ReadsTheCharacterSetOfCreateDatabase()
+        {
+            Assert.True(StatementPolicy.TryReadDatabaseCharset("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET latin1 COLLATE latin1_swedish_ci */", out var cs, out var co));
+            Assert.Equal("latin1", cs);
+            Assert.Equal("latin1_swedish_ci", co);
+        }
+    }
+}

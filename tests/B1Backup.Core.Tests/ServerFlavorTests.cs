@@ -1,0 +1,100 @@
+using System;
+using B1Backup.Core.Connection;
+using B1Backup.Core.Engine;
+using Xunit;
+
+namespace B1Backup.Core.Tests
+{
+    /// <summary>The per-server plan, for version strings as each server reports them.</summary>
+    public class ServerFlavorTests
+    {
+        [Theory]
+        [InlineData("10.11.19-MariaDB-0+deb12u1", null, ServerKind.MariaDb, "10.11.19")]
+        [InlineData("5.5.5-10.6.16-MariaDB-log", null, ServerKind.MariaDb, "10.6.16")]
+        [InlineData("11.4.2-MariaDB", "mariadb.org binary distribution", ServerKind.MariaDb, "11.4.2")]
+        [InlineData("8.0.36", "MySQL Community Server - GPL", ServerKind.MySql, "8.0.36")]
+        [InlineData("8.4.0-commercial", "MySQL Enterprise Server", ServerKind.MySql, "8.4.0")]
+        [InlineData("8.0.11-TiDB-v7.5.1", "TiDB Server (Apache License 2.0) Community Edition", ServerKind.TiDb, "7.5.1")]
+        [InlineData("8.0.11-TiDB-v6.1.0-serverless", null, ServerKind.TiDb, "6.1.0")]
+        [InlineData("5.7.25-TiDB-v5.4.3", null, ServerKind.TiDb, "5.4.3")]
+        public void RecognisesServerAndVersion(string version, string? comment, ServerKind kind, string expected)
+        {
+            var flavor = ServerFlavor.FromVersion(version, comment);
+            Assert.Equal(kind, flavor.Kind);
+            Assert.Equal(Version.Parse(expected), flavor.Version);
+        }
+
+        [Fact]
+        public void OneReaderIsOneConsistentSnapshotTransaction()
+        {
+            var plan = ServerFlavor.FromVersion("10.11.6-MariaDB").PlanSnapshot(1, mayLock: true);
+            Assert.Equal(SnapshotMethod.SingleTransaction, plan.Method);
+            Assert.Empty(plan.HoldStatements);
+            Assert.Contains("START TRANSACTION WITH CONSISTENT SNAPSHOT", plan.ReaderStatements);
+        }
+
+        [Fact]
+        public void MariaDbReadersShareASnapshotUnderBackupStage()
+        {
+            var plan = ServerFlavor.FromVersion("10.11.6-MariaDB").PlanSnapshot(4, mayLock: true);
+            Assert.Equal(SnapshotMethod.MariaDbBackupStage, plan.Method);
+            Assert.Equal(4, plan.Readers);
+            Assert.Equal(new[] { "BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT" }, plan.HoldStatements);
+            Assert.Equal(new[] { "BACKUP STAGE END" }, plan.ReleaseStatements);
+        }
+
+        [Fact]
+        public void OldMariaDbAndMySqlUseABriefGlobalReadLock()
+        {
+            foreach (string version in new[] { "10.3.39-MariaDB", "8.0.36" })
+            {
+                var plan = ServerFlavor.FromVersion(version).PlanSnapshot(2, mayLock: true);
+                Assert.Equal(SnapshotMethod.FlushTablesWithReadLock, plan.Method);
+                Assert.Equal(new[] { "FLUSH TABLES WITH READ LOCK" }, plan.HoldStatements);
+                Assert.Equal(new[] { "UNLOCK TABLES" }, plan.ReleaseStatements);
+            }
+        }
+
+        [Fact]
+        public void WithoutLockPrivilegesParallelFallsBackToOneReader()
+        {
+            var plan = ServerFlavor.FromVersion("8.0.36").PlanSnapshot(4, mayLock: false);
+            Assert.Equal(SnapshotMethod.SingleTransaction, plan.Method);
+            Assert.Equal(1, plan.Readers);
+        }
+
+        [Theory]
+        [InlineData("8.0.11-TiDB-v6.1.0", 1)]
+        [InlineData("8.0.11-TiDB-v7.5.1", 4)]
+        public void TidbUsesATsoAndNoLockOrSavepoint(string version, int readers)
+        {
+            var flavor = ServerFlavor.FromVersion(version);
+            var plan = flavor.PlanSnapshot(readers, mayLock: true);
+            Assert.Equal(SnapshotMethod.TidbSnapshot, plan.Method);
+            Assert.Equal(readers, plan.Readers);
+            Assert.Empty(plan.HoldStatements);
+            Assert.Equal("SHOW MASTER STATUS", plan.TsoQuery);
+            Assert.Contains("SET SESSION tidb_snapshot = '{tso}'", plan.ReaderStatements);
+            Assert.NotNull(plan.GcLifetimeSet);
+            var all = string.Join(";", plan.HoldStatements) + string.Join(";", plan.ReaderStatements) + string.Join(";", plan.ReleaseStatements);
+            Assert.DoesNotContain("SAVEPOINT", all);
+            Assert.DoesNotContain("LOCK TABLES", all);
+            Assert.DoesNotContain("FLUSH", all);
+            Assert.False(flavor.HasRoutinesTriggersEvents);
+        }
+
+        [Theory]
+        [InlineData("8.0.11-TiDB-v6.1.0", false)]
+        [InlineData("8.0.11-TiDB-v6.2.0", true)]
+        [InlineData("10.11.6-MariaDB", true)]
+        public void SavepointSupportFollowsTidbVersion(string version, bool expected) =>
+            Assert.Equal(expected, ServerFlavor.FromVersion(version).SupportsSavepoint);
+
+        [Fact]
+        public void SequencesOnlyOnMariaDb()
+        {
+            Assert.True(ServerFlavor.FromVersion("10.11.6-MariaDB").HasSequences);
+            Assert.False(ServerFlavor.FromVersion("8.0.36").HasSequences);
+        }
+    }
+}
