@@ -12,6 +12,8 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('module/B1Backup.Format.ps1xml')
     CmdletsToExport      = @(
+        'Backup-B1Database'
+        'Restore-B1Database'
         'Get-B1Backup'
         'Test-B1BackupChecksum'
     )
@@ -23,7 +25,7 @@
             Tags         = @('MySQL', 'MariaDB', 'TiDB', 'Backup', 'Restore', 'Database', 'DBA')
             LicenseUri   = 'https://example.invalid/b1backup/LICENSE'
             ProjectUri   = 'https://example.invalid/b1backup'
-            ReleaseNotes = 'Walking skeleton: Get-B1Backup and Test-B1BackupChecksum.'
+            ReleaseNotes = 'Backup-B1Database and Restore-B1Database: exact, consistent round trips; Get-B1Backup and Test-B1BackupChecksum.'
         }
     }
 }

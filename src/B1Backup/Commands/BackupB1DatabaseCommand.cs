@@ -1,0 +1,75 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using B1Backup.Core;
+using B1Backup.Core.Engine;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Commands
+{
+    /// <summary>Backs up one database into &lt;Path&gt;/&lt;env&gt;/backup_&lt;env&gt;_&lt;yyyyMMdd_HHmmss&gt;.sql.gz with .sha256 and manifest sidecars.</summary>
+    [Cmdlet(VerbsData.Backup, "B1Database")]
+    [OutputType(typeof(BackupResult))]
+    public sealed class BackupB1DatabaseCommand : ConnectionCmdlet
+    {
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+
+        /// <summary>Default: $env:ENV_NAME, else development.</summary>
+        [Parameter]
+        [ValidatePattern("^[A-Za-z0-9_-]{1,64}$")]
+        public string? Environment { get; set; }
+
+        /// <summary>The backup root; the file goes into its &lt;Environment&gt; folder.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "./backups";
+
+        [Parameter]
+        public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
+
+        protected override void EndProcessing()
+        {
+            var settings = ResolveConnection();
+            string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
+            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression };
+            using var progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
+            {
+                record.Activity = p.Activity;
+                record.StatusDescription = p.Table != null
+                    ? $"Table {p.TablesDone + 1} of {p.TablesTotal}: {p.Table} ({p.Rows:N0} rows, {p.BytesWritten / 1048576.0:N1} MB of SQL so far)"
+                    : p.Activity;
+                record.PercentComplete = p.TablesTotal > 0 ? Math.Min(100, p.TablesDone * 100 / p.TablesTotal) : -1;
+                return true;
+            });
+            try
+            {
+                WriteObject(BackupEngine.Run(request, progress, WriteVerbose, cancel.Token));
+            }
+            catch (B1BackupException e)
+            {
+                ThrowEngineError(e);
+            }
+            catch (OperationCanceledException)
+            {
+                ThrowEngineError(new B1BackupException("BackupStopped", FailureKind.OperationStopped,
+                    "The backup was stopped; the partial file was removed and older backups are untouched."));
+            }
+        }
+
+        protected override void StopProcessing() => cancel.Cancel();
+    }
+
+    internal static class EnvironmentName
+    {
+        /// <summary>$env:ENV_NAME when it is set.</summary>
+        public static string? FromVariable()
+        {
+            string? value = System.Environment.GetEnvironmentVariable("ENV_NAME");
+            return string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+        }
+
+        public static bool IsProduction(string? environment) =>
+            string.Equals(environment, "production", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(environment, "prod", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using B1Backup.Core;
+using B1Backup.Core.Engine;
+using B1Backup.Core.Restore;
+
+namespace B1Backup.Commands
+{
+    /// <summary>
+    /// Verifies a backup, then overwrites the target database with it and checks the result.
+    /// Production targets need the typed phrase RESTORE PRODUCTION (or -Force where no one can type).
+    /// </summary>
+    [Cmdlet(VerbsData.Restore, "B1Database", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(RestoreResult))]
+    public sealed class RestoreB1DatabaseCommand : ConnectionCmdlet
+    {
+        public const string ProductionPhrase = "RESTORE PRODUCTION";
+
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath", "LiteralPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Default: the connection's database, else the database the backup came from.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TargetDatabase { get; set; }
+
+        /// <summary>The environment restored into; production or prod asks for the typed phrase. Default: $env:ENV_NAME.</summary>
+        [Parameter]
+        public string? Environment { get; set; }
+
+        /// <summary>Skips the confirmation prompts, the production phrase included (for runbooks).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string path = ToFileSystemPath(Path);
+            RestorePlan plan;
+            using (var checking = NewProgress("Checking the backup"))
+            {
+                try
+                {
+                    plan = RestoreEngine.Prepare(path, checking);
+                }
+                catch (B1BackupException e)
+                {
+                    WriteEngineError(e, path);
+                    return;
+                }
+            }
+
+            WriteVerbose($"{path}: checksum OK, end marker present, {plan.Statements} statements.");
+            var settings = ResolveConnection();
+            string? target = TargetDatabase ?? settings.Database ?? plan.SourceDatabase;
+            if (target == null)
+            {
+                WriteEngineError(new B1BackupException("MissingTargetDatabase", FailureKind.InvalidArgument,
+                    "The backup does not say which database it holds and none was given: pass -TargetDatabase."), path);
+                return;
+            }
+
+            string environment = Environment ?? EnvironmentName.FromVariable() ?? string.Empty;
+            if (!Confirmed(target, settings.Server, System.IO.Path.GetFileName(path), environment))
+            {
+                return;
+            }
+
+            using var progress = NewProgress("Restoring " + target);
+            try
+            {
+                var result = RestoreEngine.Execute(plan, settings, target, progress, WriteVerbose, cancel.Token);
+                WriteObject(result);
+                if (!result.Verified)
+                {
+                    WriteEngineError(new B1BackupException("RestoreVerificationFailed", FailureKind.InvalidData,
+                        $"The restore of {target} finished but its checks failed: {string.Join("; ", Array.ConvertAll(Array.FindAll(result.Checks, c => !c.Passed), c => c.Message))}. Do not put it into service; see the Checks property."), target);
+                }
+            }
+            catch (B1BackupException e)
+            {
+                WriteEngineError(e, target);
+            }
+            catch (OperationCanceledException)
+            {
+                WriteEngineError(new B1BackupException("RestoreStopped", FailureKind.OperationStopped,
+                    $"The restore was stopped; the database {Sql.Identifier(target)} is only partly restored. Restore again before using it."), target);
+            }
+        }
+
+        protected override void StopProcessing() => cancel.Cancel();
+
+        private ProgressReporter<RestoreProgress> NewProgress(string activity) =>
+            new ProgressReporter<RestoreProgress>(this, 2, "Restore-B1Database", (p, record) =>
+            {
+                record.Activity = p.Activity;
+                record.StatusDescription = $"{p.BytesRead / 1048576.0:N1} of {p.BytesTotal / 1048576.0:N1} MB" + (p.StatementsTotal > 0 ? $", statement {p.Statements:N0} of {p.StatementsTotal:N0}" : string.Empty);
+                record.PercentComplete = p.BytesTotal > 0 ? (int)Math.Min(100, p.BytesRead * 100 / p.BytesTotal) : -1;
+                return true;
+            });
+
+        /// <summary>ShouldProcess, then for production the typed phrase; -Confirm:$false alone never skips the phrase.</summary>
+        private bool Confirmed(string target, string server, string backupName, string environment)
+        {
+            bool skipPrompt = Force && !IsBound("Confirm") && !IsBound("WhatIf");
+            if (!skipPrompt && !ShouldProcess($"database {target} on {server}", $"Overwrite with backup {backupName}"))
+            {
+                return false;
+            }
+
+            if (!EnvironmentName.IsProduction(environment) || Force)
+            {
+                return true;
+            }
+
+            string? typed = null;
+            try
+            {
+                Host.UI.WriteLine($"You are about to overwrite the PRODUCTION database {target} on {server} with {backupName}.");
+                Host.UI.Write($"Type {ProductionPhrase} to continue: ");
+                typed = Host.UI.ReadLine();
+            }
+            catch (Exception e) when (e is PSInvalidOperationException || e is NotImplementedException || e is InvalidOperationException)
+            {
+                typed = null;
+            }
+
+            if (string.Equals(typed?.Trim(), ProductionPhrase, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            WriteEngineError(new B1BackupException("ProductionRestoreNotConfirmed", FailureKind.SecurityError,
+                typed == null
+                    ? $"Restoring into production needs the typed phrase '{ProductionPhrase}', and this session cannot prompt (non-interactive). Nothing was changed. In a runbook that is meant to do this, pass -Force."
+                    : $"The phrase was not '{ProductionPhrase}'; the restore into production was aborted. Nothing was changed."), target);
+            return false;
+        }
+    }
+}
