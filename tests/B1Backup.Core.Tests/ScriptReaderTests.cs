@@ -106,6 +106,16 @@ namespace B1Backup.Core.Tests
         public void PolicyKeepsTheRestoreInItsDatabase(string statement, StatementAction expected) =>
             Assert.Equal(expected, StatementPolicy.Classify(statement));
 
+        [Theory]
+        [InlineData("USE `my``db`", "my`db")]
+        [InlineData("USE sakila", "sakila")]
+        [InlineData("/*!40000 USE `x`*/", "x")]
+        public void ReadsTheDatabaseOfUse(string statement, string expected)
+        {
+            Assert.True(StatementPolicy.TryReadUse(statement, out string database));
+            Assert.Equal(expected, database);
+        }
+
         [Fact]
         public void ReadsTheCharacterSetOfCreateDatabase()
         {

@@ -156,3 +156,21 @@ Restore-B1Database -Path '$($backup.Path)' -TargetDatabase `$args[0] -Environmen
         }
     }
 }
+
+Describe 'Restore-B1Database with a dump of several databases' {
+    It 'refuses it before touching anything, since a restore writes one database' {
+        $folder = Join-Path $TestDrive 'multi/staging'
+        New-Item -ItemType Directory -Force -Path $folder | Out-Null
+        $file = Join-Path $folder 'backup_staging_20250101_000000.sql.gz'
+        $other = New-TestDatabase -Prefix b1multi
+        try {
+            $server = Get-B1TestServer
+            $env:MYSQL_PWD = $server.Password
+            & bash -c 'set -o pipefail; mariadb-dump --no-defaults --host="$2" --port="$3" --user="$4" --ssl-ca="$5" --databases "$6" "$7" | gzip > "$1" && cd "$(dirname "$1")" && sha256sum "$(basename "$1")" > "$(basename "$1").sha256"' _ $file $server.Host $server.Port $server.User $server.Ca $source $other
+            Remove-Item Env:MYSQL_PWD
+            $err = $null
+            try { Restore-B1Database -Path $file -TargetDatabase (New-Target) -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Match '^MultipleDatabases'
+        } finally { Remove-TestDatabase $other; Remove-Item Env:MYSQL_PWD -ErrorAction SilentlyContinue }
+    }
+}

@@ -124,8 +124,15 @@ namespace B1Backup.Core.Restore
             using (var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path)))
             {
                 bool first = true;
+                var usedDatabases = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var statement in new ScriptReader(script).ReadStatements())
                 {
+                    if (StatementPolicy.TryReadUse(statement.Text, out string used) && usedDatabases.Add(used) && usedDatabases.Count > 1)
+                    {
+                        throw new B1BackupException("MultipleDatabases", FailureKind.NotSupported,
+                            $"The backup '{path}' holds several databases ({string.Join(", ", usedDatabases)}), and a restore writes one. Split the dump per database (mysqldump one database at a time). Nothing was changed.") { Target = path };
+                    }
+
                     if (first && plan.SourceDatabase == null)
                     {
                         var header = DumpHeaderDatabase.Match(statement.Text.Length > 2000 ? statement.Text.Substring(0, 2000) : statement.Text);
