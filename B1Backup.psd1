@@ -16,6 +16,7 @@
         'Restore-B1Database'
         'Get-B1Backup'
         'Test-B1BackupChecksum'
+        'Remove-B1Backup'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

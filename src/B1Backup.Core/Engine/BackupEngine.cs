@@ -136,10 +136,10 @@ namespace B1Backup.Core.Engine
                     WriteDump(archive, catalog, reader, session, manifest, progress, cancel);
                     archiveResult = archive.Complete();
                 }
-                catch (MySqlException e)
+                catch (Exception e) when (e is MySqlException || e is ServerReadException)
                 {
                     throw new B1BackupException("BackupReadFailed", FailureKind.ConnectionError,
-                        $"Reading from {settings.Server} failed during the backup: {settings.Scrub(e.Message)} The partial file was removed; older backups are untouched. Check the server and run the backup again.", e) { Target = database };
+                        $"Reading from {settings.Server} failed during the backup (connection lost or server stopped?): {settings.Scrub(e.Message)} The partial file was removed; older backups are untouched. Check the server and run the backup again.", e) { Target = database };
                 }
                 catch (IOException e)
                 {

@@ -14,86 +14,11 @@ using MySqlConnector;
 
 namespace B1Backup.Core.Restore
 {
-    /// <summary>What a restore learned about a backup before touching any server.</summary>
-    public sealed class RestorePlan
-    {
-        public string Path { get; set; } = string.Empty;
-
-        public ChecksumResult Checksum { get; set; } = new ChecksumResult();
-
-        public BackupManifest? Manifest { get; set; }
-
-        /// <summary>The database the backup came from (manifest, or the dump's header / CREATE DATABASE).</summary>
-        public string? SourceDatabase { get; set; }
-
-        public string? CharacterSet { get; set; }
-
-        public string? Collation { get; set; }
-
-        public int Statements { get; set; }
-
-        /// <summary>Tables the script creates: checked against the restored database.</summary>
-        public List<string> TableNames { get; } = new List<string>();
-    }
-
-    public sealed class RestoreProgress
-    {
-        public string Activity { get; set; } = string.Empty;
-
-        public long BytesRead { get; set; }
-
-        public long BytesTotal { get; set; }
-
-        public int Statements { get; set; }
-
-        public int StatementsTotal { get; set; }
-    }
-
-    /// <summary>One check made after a restore.</summary>
-    public sealed class RestoreCheck
-    {
-        public string Name { get; set; } = string.Empty;
-
-        public bool Passed { get; set; }
-
-        public string? Expected { get; set; }
-
-        public string? Actual { get; set; }
-
-        public string Message { get; set; } = string.Empty;
-
-        public override string ToString() => (Passed ? "ok   " : "FAIL ") + Name + ": " + Message;
-    }
-
-    public sealed class RestoreResult
-    {
-        public string Path { get; set; } = string.Empty;
-
-        public string Database { get; set; } = string.Empty;
-
-        public string Server { get; set; } = string.Empty;
-
-        public int Tables { get; set; }
-
-        public long Rows { get; set; }
-
-        public TimeSpan Duration { get; set; }
-
-        public bool ChecksumVerified { get; set; }
-
-        public bool Verified { get; set; }
-
-        public RestoreCheck[] Checks { get; set; } = Array.Empty<RestoreCheck>();
-
-        public override string ToString() => Database + " <- " + Path;
-    }
-
     /// <summary>Restores B1Backup and mysqldump/mariadb-dump scripts into one target database.</summary>
     public static class RestoreEngine
     {
         private static readonly Regex DumpHeaderDatabase = new Regex(@"Database: (?<db>\S+)", RegexOptions.CultureInvariant);
 
-        private static readonly Regex Definer = new Regex(@"\s*DEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[\w.%-]+)\s*@\s*(?:`[^`]*`|'[^']*'|[\w.%-]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>
         /// Reads the whole backup without a server: its checksum, its end marker and every statement.
@@ -143,7 +68,7 @@ namespace B1Backup.Core.Restore
                     plan.Statements++;
                     if (StatementPolicy.IsCreateTable(statement.Text))
                     {
-                        plan.TableNames.Add(TableNameOf(statement.Text));
+                        plan.TableNames.Add(StatementPolicy.TableNameOf(statement.Text));
                     }
                     else if (plan.CharacterSet == null && StatementPolicy.TryReadDatabaseCharset(statement.Text, out var cs, out var co))
                     {
@@ -157,48 +82,57 @@ namespace B1Backup.Core.Restore
         }
 
         public static RestoreResult Execute(RestorePlan plan, ConnectionSettings settings, string targetDatabase,
-            IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+            IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel, RestoreMode mode = RestoreMode.Staged)
         {
             var stopwatch = Stopwatch.StartNew();
-            log($"Target: database {Sql.Identifier(targetDatabase)} on {settings.Server}");
-            RecreateDatabase(settings, targetDatabase, plan, log);
-            int executed = 0;
-            var status = new RestoreProgress { Activity = $"Restoring {targetDatabase}", StatementsTotal = plan.Statements };
-            using (var connection = DatabaseConnector.Open(settings.WithDatabase(targetDatabase)))
-            using (var file = ArchiveReader.OpenFile(plan.Path))
-            using (var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(plan.Path)))
+            log($"Target: database {Sql.Identifier(targetDatabase)} on {settings.Server} ({mode})");
+            List<RestoreCheck> checks;
+            if (mode == RestoreMode.InPlace)
             {
-                SnapshotSession.Execute(connection, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0, SESSION time_zone = '+00:00', SESSION sql_mode = '" + DumpWriter.SessionSqlMode + "'");
-                status.BytesTotal = file.Length;
-                var skipped = new Dictionary<StatementAction, int>();
-                foreach (var statement in new ScriptReader(script).ReadStatements())
+                RecreateDatabase(settings, targetDatabase, plan, log);
+                try
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    var action = StatementPolicy.Classify(statement.Text);
-                    if (action != StatementAction.Execute)
-                    {
-                        skipped[action] = skipped.TryGetValue(action, out int n) ? n + 1 : 1;
-                        continue;
-                    }
-
-                    Run(connection, statement, settings, targetDatabase, log);
-                    executed++;
-                    if ((executed & 0x3F) == 0)
-                    {
-                        status.Statements = executed;
-                        status.BytesRead = file.Position;
-                        progress?.Report(status);
-                    }
+                    Load(plan, settings.WithDatabase(targetDatabase), progress, log, cancel);
                 }
-
-                foreach (var pair in skipped)
+                catch (Exception e) when (e is MySqlException || e is B1BackupException || e is OperationCanceledException || e is IOException)
                 {
-                    log($"Skipped {pair.Value} statement(s) of kind {pair.Key}: the restore writes only to {Sql.Identifier(targetDatabase)}.");
+                    throw Failed(e, settings, $"The database {Sql.Identifier(targetDatabase)} is now only partly restored (in-place restore): restore again, or restore another backup, before using it.");
                 }
             }
+            else
+            {
+                string staging = StagingNames.For(targetDatabase, "new");
+                CreateStaging(settings, staging, plan);
+                try
+                {
+                    log($"Loading into the staging database {Sql.Identifier(staging)}; {Sql.Identifier(targetDatabase)} stays as it is until the copy is complete and verified.");
+                    Load(plan, settings.WithDatabase(staging), progress, log, cancel);
+                    var failed = Verify(settings.WithDatabase(staging), staging, plan, out _, out _).Where(c => !c.Passed).ToList();
+                    if (failed.Count > 0)
+                    {
+                        throw new B1BackupException("RestoreVerificationFailed", FailureKind.InvalidData,
+                            "The restored copy failed its checks: " + string.Join("; ", failed.Select(c => c.Message)) + ".");
+                    }
 
-            log($"Ran {executed} statements in {stopwatch.Elapsed.TotalSeconds:N1} s; verifying.");
-            var checks = Verify(settings.WithDatabase(targetDatabase), targetDatabase, plan, out int tables, out long rows);
+                    cancel.ThrowIfCancellationRequested();
+                    new DatabaseSwap(settings, staging, targetDatabase, log).Run(plan.CharacterSet, plan.Collation);
+                }
+                catch (Exception e) when (e is MySqlException || e is OperationCanceledException || e is IOException || (e is B1BackupException b && !b.ErrorId.StartsWith("RestoreSwap", StringComparison.Ordinal)))
+                {
+                    DropQuietly(settings, staging, log);
+                    throw Failed(e, settings, $"The database {Sql.Identifier(targetDatabase)} was not changed.");
+                }
+                catch (B1BackupException e) when (e.ErrorId == "RestoreSwapFailed")
+                {
+                    // Rolled back: the restored tables went back to staging, which is no longer needed.
+                    DropQuietly(settings, staging, log);
+                    throw;
+                }
+
+                DropQuietly(settings, staging, log);
+            }
+
+            checks = Verify(settings.WithDatabase(targetDatabase), targetDatabase, plan, out int tables, out long rows);
             stopwatch.Stop();
             return new RestoreResult
             {
@@ -210,46 +144,102 @@ namespace B1Backup.Core.Restore
                 Duration = stopwatch.Elapsed,
                 ChecksumVerified = plan.Checksum.Passed,
                 Verified = checks.All(c => c.Passed),
+                Mode = mode,
                 Checks = checks.ToArray(),
             };
         }
 
-        private static void Run(MySqlConnection connection, ScriptStatement statement, ConnectionSettings settings, string target, Action<string> log)
+        /// <summary>Runs every statement of the script on one connection to the database the settings name.</summary>
+        private static void Load(RestorePlan plan, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
+            var started = Stopwatch.StartNew();
+            int executed = 0;
+            var status = new RestoreProgress { Activity = $"Restoring {database.Database}", StatementsTotal = plan.Statements };
+            using var connection = DatabaseConnector.Open(database);
+            using var file = ArchiveReader.OpenFile(plan.Path);
+            using var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(plan.Path));
+            SnapshotSession.Execute(connection, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0, SESSION time_zone = '+00:00', SESSION sql_mode = '" + DumpWriter.SessionSqlMode + "'");
+            status.BytesTotal = file.Length;
+            var skipped = new Dictionary<StatementAction, int>();
+            foreach (var statement in new ScriptReader(script).ReadStatements())
+            {
+                cancel.ThrowIfCancellationRequested();
+                var action = StatementPolicy.Classify(statement.Text);
+                if (action != StatementAction.Execute)
+                {
+                    skipped[action] = skipped.TryGetValue(action, out int n) ? n + 1 : 1;
+                    continue;
+                }
+
+                try
+                {
+                    ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Text, $"Line {statement.Line}", log);
+                }
+                catch (MySqlException e)
+                {
+                    string excerpt = statement.Text.Length > 120 ? statement.Text.Substring(0, 120) + "..." : statement.Text;
+                    throw new B1BackupException("RestoreStatementFailed", FailureKind.InvalidData,
+                        $"The statement on line {statement.Line} of the backup failed: {database.Scrub(e.Message)} ({excerpt.Replace('\n', ' ')}).", e);
+                }
+
+                executed++;
+                status.Statements = executed;
+                status.BytesRead = file.Position;
+                progress?.Report(status);
+            }
+
+            foreach (var pair in skipped)
+            {
+                log($"Skipped {pair.Value} statement(s) of kind {pair.Key}: the restore writes only to its own database.");
+            }
+
+            log($"Ran {executed} statements in {started.Elapsed.TotalSeconds:N1} s; verifying.");
+        }
+
+        private static B1BackupException Failed(Exception e, ConnectionSettings settings, string state)
+        {
+            string what = e switch
+            {
+                OperationCanceledException _ => "The restore was stopped.",
+                B1BackupException b => b.Message,
+                _ => "The restore failed: " + settings.Scrub(e.Message),
+            };
+            string id = e switch
+            {
+                OperationCanceledException _ => "RestoreStopped",
+                B1BackupException b => b.ErrorId,
+                MySqlException _ => "RestoreConnectionFailed",
+                _ => "RestoreFailed",
+            };
+            return new B1BackupException(id, e is OperationCanceledException ? FailureKind.OperationStopped : FailureKind.InvalidData, what + " " + state, e);
+        }
+
+        private static void CreateStaging(ConnectionSettings settings, string staging, RestorePlan plan)
+        {
+            using var connection = DatabaseConnector.Open(settings.WithDatabase(null));
             try
             {
-                SnapshotSession.Execute(connection, statement.Text);
+                SnapshotSession.Execute(connection, "CREATE DATABASE " + Sql.Identifier(staging) + DatabaseSwap.CharsetClause(plan.CharacterSet, plan.Collation));
             }
-            catch (MySqlException e) when (e.Number == 1227 && Definer.IsMatch(statement.Text))
+            catch (MySqlException e) when (e.Number == 1044 || e.Number == 1227)
             {
-                // Setting another account as DEFINER needs SUPER/SET USER: create the object as ourselves.
-                log($"Line {statement.Line}: no privilege to keep the DEFINER; the object is created with the restoring user as its definer.");
-                ExecuteOrExplain(connection, new ScriptStatement(Definer.Replace(statement.Text, " ", 1), statement.Line), settings, target);
-            }
-            catch (MySqlException e)
-            {
-                throw Explain(e, statement, settings, target);
+                throw new B1BackupException("StagingNotAllowed", FailureKind.PermissionDenied,
+                    $"A safe restore loads a staging database ({Sql.Identifier(staging)}) first, and this user may not create it: {settings.Scrub(e.Message)} " +
+                    "Grant CREATE and DROP on databases named <target>__b1%, or pass -InPlace to load the target directly (a failure then leaves it partly restored). Nothing was changed.", e) { Target = staging };
             }
         }
 
-        private static void ExecuteOrExplain(MySqlConnection connection, ScriptStatement statement, ConnectionSettings settings, string target)
+        private static void DropQuietly(ConnectionSettings settings, string database, Action<string> log)
         {
             try
             {
-                SnapshotSession.Execute(connection, statement.Text);
+                using var connection = DatabaseConnector.Open(settings.WithDatabase(null));
+                SnapshotSession.Execute(connection, "DROP DATABASE IF EXISTS " + Sql.Identifier(database));
             }
-            catch (MySqlException e)
+            catch (Exception e) when (e is MySqlException || e is B1BackupException)
             {
-                throw Explain(e, statement, settings, target);
+                log($"Could not drop the staging database {Sql.Identifier(database)} ({settings.Scrub(e.Message)}); drop it by hand.");
             }
-        }
-
-        private static B1BackupException Explain(MySqlException e, ScriptStatement statement, ConnectionSettings settings, string target)
-        {
-            string excerpt = statement.Text.Length > 120 ? statement.Text.Substring(0, 120) + "..." : statement.Text;
-            return new B1BackupException("RestoreStatementFailed", FailureKind.InvalidData,
-                $"The statement on line {statement.Line} of the backup failed on {settings.Server}: {settings.Scrub(e.Message)} ({excerpt.Replace('\n', ' ')}). " +
-                $"The database {Sql.Identifier(target)} is now only partly restored: fix the cause and restore again, or restore another backup.", e) { Target = target };
         }
 
         /// <summary>Drops the target (the restore overwrites it) and creates it with the source's character set.</summary>
@@ -331,12 +321,6 @@ namespace B1Backup.Core.Restore
             }
 
             return checks;
-        }
-
-        private static string TableNameOf(string createStatement)
-        {
-            var match = Regex.Match(StatementPolicy.Head(createStatement), @"TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`(?<q>(?:[^`]|``)+)`|(?<p>[\w$]+))", RegexOptions.IgnoreCase);
-            return match.Groups["q"].Success ? match.Groups["q"].Value.Replace("``", "`") : match.Groups["p"].Value;
         }
     }
 }

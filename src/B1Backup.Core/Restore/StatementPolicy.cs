@@ -67,6 +67,13 @@ namespace B1Backup.Core.Restore
 
         public static bool IsCreateTable(string statement) => CreateTable.IsMatch(Head(statement));
 
+        /// <summary>The table a CREATE TABLE statement creates.</summary>
+        public static string TableNameOf(string createStatement)
+        {
+            var match = Regex.Match(Head(createStatement), @"TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`(?<q>(?:[^`]|``)+)`|(?<p>[\w$]+))", RegexOptions.IgnoreCase);
+            return match.Groups["q"].Success ? match.Groups["q"].Value.Replace("``", "`") : match.Groups["p"].Value;
+        }
+
         /// <summary>The character set and collation a CREATE DATABASE statement names, if any.</summary>
         public static bool TryReadDatabaseCharset(string statement, out string? characterSet, out string? collation)
         {

@@ -40,6 +40,55 @@ namespace B1Backup.Core.Store
             return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
         }
 
+        /// <summary>
+        /// The newest backup of this environment and database in the folder that passes its checksum:
+        /// the one retention must never delete by accident. Null when none passes.
+        /// </summary>
+        public static string? NewestGoodBackup(string folder, string environment, string? database, DateTime now)
+        {
+            if (!Directory.Exists(folder))
+            {
+                return null;
+            }
+
+            var candidates = Directory.EnumerateFiles(folder, "backup_*")
+                .Where(f => BackupName.TryParse(Path.GetFileName(f), out string env, out _, out _) && env == environment)
+                .Select(f => Describe(f, now))
+                .Where(b => string.Equals(b.Database, database, StringComparison.Ordinal))
+                .OrderByDescending(b => b.Timestamp)
+                .ThenByDescending(b => b.Name, StringComparer.Ordinal);
+            return candidates.FirstOrDefault(b => ChecksumVerifier.Verify(b.Path).Passed)?.Path;
+        }
+
+        /// <summary>Deletes a backup and every sidecar of it; the dump goes last so a half-done delete still lists.</summary>
+        public static void Delete(BackupInfo backup)
+        {
+            foreach (string sidecar in new[] { ChecksumFile.PathFor(backup.Path), BackupManifest.PathFor(backup.Path) })
+            {
+                if (File.Exists(sidecar))
+                {
+                    File.Delete(sidecar);
+                }
+            }
+
+            File.Delete(backup.Path);
+        }
+
+        /// <summary>Files left by interrupted backups or sidecar writes, under the root's environment folders.</summary>
+        public static IReadOnlyList<FileInfo> ListPartial(string root)
+        {
+            if (!Directory.Exists(root))
+            {
+                return Array.Empty<FileInfo>();
+            }
+
+            return Directory.EnumerateDirectories(root)
+                .SelectMany(folder => Directory.EnumerateFiles(folder, "backup_*" + Archive.ArchiveWriter.PartialMarker + "*"))
+                .Select(f => new FileInfo(f))
+                .OrderBy(f => f.LastWriteTimeUtc)
+                .ToList();
+        }
+
         /// <summary>Describes one backup file from its name, its manifest, or else the header of the dump.</summary>
         public static BackupInfo Describe(string file, DateTime now)
         {

@@ -11,7 +11,11 @@ namespace B1Backup.Core.Store
         ChecksumFileNamesOtherFile,
         ChecksumMismatch,
         Truncated,
+        TrailingData,
         Unreadable,
+        CorruptCompression,
+        MissingEndMarker,
+        ManifestMismatch,
     }
 
     public sealed class ChecksumResult
@@ -30,6 +34,9 @@ namespace B1Backup.Core.Store
         public string Message { get; set; } = string.Empty;
 
         public string? ChecksumPath { get; set; }
+
+        /// <summary>True when the content was decompressed and checked too (-Deep).</summary>
+        public bool Deep { get; set; }
 
         public override string ToString() => Path + ": " + Reason;
     }

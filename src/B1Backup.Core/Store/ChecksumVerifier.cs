@@ -72,6 +72,12 @@ namespace B1Backup.Core.Store
                 return result;
             }
 
+            if (HasTrailingData(path, size, expected))
+            {
+                return Fail(result, ChecksumReason.TrailingData,
+                    "Bytes were appended to the backup after it was written (its recorded part is intact). Do not restore it as it is; copy it again from its source.");
+            }
+
             if (LooksTruncated(path, size))
             {
                 return Fail(result, ChecksumReason.Truncated,
@@ -80,6 +86,34 @@ namespace B1Backup.Core.Store
 
             return Fail(result, ChecksumReason.ChecksumMismatch,
                 "The file's SHA-256 differs from its checksum file: its content changed after it was written. Do not restore it; use an older backup or copy it again from its source.");
+        }
+
+        /// <summary>A file longer than its manifest records whose recorded part still hashes right had bytes appended.</summary>
+        private static bool HasTrailingData(string path, long size, string expected)
+        {
+            var manifest = BackupManifest.TryRead(path);
+            if (manifest == null || manifest.Size <= 0 || size <= manifest.Size)
+            {
+                return false;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            byte[] buffer = new byte[1 << 16];
+            long remaining = manifest.Size;
+            while (remaining > 0)
+            {
+                int read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+                if (read <= 0)
+                {
+                    return false;
+                }
+
+                sha.AppendData(buffer, 0, read);
+                remaining -= read;
+            }
+
+            return ChecksumFile.ToHex(sha.GetHashAndReset()) == expected;
         }
 
         /// <summary>

@@ -25,6 +25,13 @@ namespace B1Backup.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Database { get; set; }
 
+        /// <summary>
+        /// List the partial files that interrupted backups left (*.partial-*) instead of backups,
+        /// as files: Get-B1Backup -Partial | Remove-Item cleans them.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Partial { get; set; }
+
         /// <summary>Only the newest backup of each environment and database.</summary>
         [Parameter]
         public SwitchParameter Latest { get; set; }
@@ -32,6 +39,16 @@ namespace B1Backup.Commands
         protected override void EndProcessing()
         {
             string root = ToFileSystemPath(Path);
+            if (Partial)
+            {
+                foreach (var file in BackupStore.ListPartial(root))
+                {
+                    WriteObject(file);
+                }
+
+                return;
+            }
+
             var backups = BackupStore.List(root, DateTime.Now)
                 .Where(b => Matches(Environment, b.Environment) && Matches(Database, b.Database));
             if (Latest)

@@ -33,6 +33,13 @@ namespace B1Backup.Commands
         [Parameter]
         public string? Environment { get; set; }
 
+        /// <summary>
+        /// Load the target directly instead of a staging copy that is swapped in: for users who may not
+        /// create other databases. A failure then leaves the target partly restored.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter InPlace { get; set; }
+
         /// <summary>Skips the confirmation prompts, the production phrase included (for runbooks).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -73,7 +80,7 @@ namespace B1Backup.Commands
             using var progress = NewProgress("Restoring " + target);
             try
             {
-                var result = RestoreEngine.Execute(plan, settings, target, progress, WriteVerbose, cancel.Token);
+                var result = RestoreEngine.Execute(plan, settings, target, progress, WriteVerbose, cancel.Token, InPlace ? RestoreMode.InPlace : RestoreMode.Staged);
                 WriteObject(result);
                 if (!result.Verified)
                 {
@@ -84,11 +91,6 @@ namespace B1Backup.Commands
             catch (B1BackupException e)
             {
                 WriteEngineError(e, target);
-            }
-            catch (OperationCanceledException)
-            {
-                WriteEngineError(new B1BackupException("RestoreStopped", FailureKind.OperationStopped,
-                    $"The restore was stopped; the database {Sql.Identifier(target)} is only partly restored. Restore again before using it."), target);
             }
         }
 

@@ -16,6 +16,10 @@ namespace B1Backup.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = new string[0];
 
+        /// <summary>Also decompress and check the content: compression, end marker, tables and rows against the manifest.</summary>
+        [Parameter]
+        public SwitchParameter Deep { get; set; }
+
         /// <summary>Return only $true (every file passed) or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -24,7 +28,22 @@ namespace B1Backup.Commands
         {
             foreach (string file in ResolvePaths())
             {
-                var result = ChecksumVerifier.Verify(file);
+                ChecksumResult result;
+                if (Deep)
+                {
+                    using var progress = new ProgressReporter<(long Read, long Total)>(this, 3, "Test-B1BackupChecksum -Deep", (p, record) =>
+                    {
+                        record.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {p.Read / 1048576.0:N1} of {p.Total / 1048576.0:N1} MB";
+                        record.PercentComplete = p.Total > 0 ? (int)(p.Read * 100 / p.Total) : -1;
+                        return true;
+                    });
+                    result = DeepVerifier.Verify(file, (read, total) => progress.Report((read, total)));
+                }
+                else
+                {
+                    result = ChecksumVerifier.Verify(file);
+                }
+
                 WriteVerbose($"{result.Path}: {result.Reason}. {result.Message}");
                 allPassed &= result.Passed;
                 if (!Quiet)

@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using B1Backup.Core.Connection;
+using B1Backup.Core.Engine;
+using MySqlConnector;
+
+namespace B1Backup.Core.Restore
+{
+    /// <summary>
+    /// Puts a verified staging database in place of the target: the tables change places in one
+    /// atomic RENAME TABLE, then the views, routines, triggers and events are made anew. If any
+    /// step fails, everything is put back as it was.
+    /// </summary>
+    internal sealed class DatabaseSwap
+    {
+        private readonly ConnectionSettings settings;
+        private readonly string staging;
+        private readonly string target;
+        private readonly string retired;
+        private readonly Action<string> log;
+
+        /// <summary>Test hook: called before each object is created in the target, to prove the rollback.</summary>
+        internal static Action<SchemaObject>? BeforeCreate { get; set; }
+
+        public DatabaseSwap(ConnectionSettings settings, string staging, string target, Action<string> log)
+        {
+            this.settings = settings;
+            this.staging = staging;
+            this.target = target;
+            retired = StagingNames.For(target, "old");
+            this.log = log;
+        }
+
+        /// <summary>Performs the swap; on failure, rolls back and throws an error that says which state the target is in.</summary>
+        public void Run(string? characterSet, string? collation)
+        {
+            using var admin = DatabaseConnector.Open(settings.WithDatabase(null));
+            var flavor = SnapshotSession.DetectFlavor(admin);
+            DatabaseCatalog incoming;
+            using (var stagingConnection = DatabaseConnector.Open(settings.WithDatabase(staging)))
+            {
+                incoming = CatalogReader.Read(stagingConnection, staging, flavor);
+
+                // A trigger cannot move to another database with its table: drop it here, create it anew there.
+                foreach (var trigger in incoming.Triggers)
+                {
+                    ObjectInstaller.Drop(stagingConnection, trigger);
+                }
+            }
+
+            bool targetExisted = DatabaseExists(admin, target);
+            if (!targetExisted)
+            {
+                SnapshotSession.Execute(admin, "CREATE DATABASE " + Sql.Identifier(target) + CharsetClause(characterSet, collation));
+            }
+
+            using var targetConnection = DatabaseConnector.Open(settings.WithDatabase(target));
+            var outgoing = targetExisted ? CatalogReader.Read(targetConnection, target, flavor) : new DatabaseCatalog { Name = target };
+            string? oldCharset = targetExisted ? outgoing.CharacterSet : null;
+            string? oldCollation = targetExisted ? outgoing.Collation : null;
+            var outgoingTables = outgoing.Tables.Select(t => t.Name).Concat(outgoing.Sequences.Select(s => s.Name)).ToList();
+            var incomingTables = incoming.Tables.Select(t => t.Name).Concat(incoming.Sequences.Select(s => s.Name)).ToList();
+            var created = new List<SchemaObject>();
+            bool tablesSwapped = false;
+            bool outgoingObjectsDropped = false;
+            SnapshotSession.Execute(admin, "CREATE DATABASE " + Sql.Identifier(retired));
+            try
+            {
+                outgoingObjectsDropped = outgoing.Triggers.Count > 0;
+                foreach (var trigger in outgoing.Triggers)
+                {
+                    ObjectInstaller.Drop(targetConnection, trigger);
+                }
+
+                var renames = outgoingTables.Select(t => Move(target, retired, t)).Concat(incomingTables.Select(t => Move(staging, target, t))).ToList();
+                if (renames.Count > 0)
+                {
+                    SnapshotSession.Execute(admin, "RENAME TABLE " + string.Join(", ", renames));
+                }
+
+                tablesSwapped = true;
+                log($"Swapped {incomingTables.Count} restored tables into {Sql.Identifier(target)} in one RENAME TABLE; the previous {outgoingTables.Count} are kept in {Sql.Identifier(retired)} until the swap completes.");
+                outgoingObjectsDropped = true;
+                foreach (var item in ObjectInstaller.NonTableObjects(outgoing).Where(o => o.Kind != "TRIGGER").Reverse())
+                {
+                    ObjectInstaller.Drop(targetConnection, item);
+                }
+
+                if (characterSet != null)
+                {
+                    SnapshotSession.Execute(admin, "ALTER DATABASE " + Sql.Identifier(target) + CharsetClause(characterSet, collation));
+                }
+
+                foreach (var item in ObjectInstaller.NonTableObjects(incoming))
+                {
+                    BeforeCreate?.Invoke(item);
+                    ObjectInstaller.Create(targetConnection, item, log);
+                    created.Add(item);
+                }
+            }
+            catch (Exception e) when (e is MySqlException || e is B1BackupException)
+            {
+                bool rolledBack = RollBack(admin, targetConnection, outgoing, outgoingTables, incomingTables, created, tablesSwapped, outgoingObjectsDropped, oldCharset, oldCollation, targetExisted, out string state);
+                throw new B1BackupException(rolledBack ? "RestoreSwapFailed" : "RestoreSwapRollbackFailed", FailureKind.InvalidData,
+                    $"The restored copy could not be put in place of {Sql.Identifier(target)}: {settings.Scrub(e.Message)} {state}", e) { Target = target };
+            }
+
+            SnapshotSession.Execute(admin, "DROP DATABASE " + Sql.Identifier(retired));
+        }
+
+        private bool RollBack(MySqlConnection admin, MySqlConnection targetConnection, DatabaseCatalog outgoing, List<string> outgoingTables, List<string> incomingTables,
+            List<SchemaObject> created, bool tablesSwapped, bool outgoingObjectsDropped, string? oldCharset, string? oldCollation, bool targetExisted, out string state)
+        {
+            try
+            {
+                foreach (var item in Enumerable.Reverse(created))
+                {
+                    ObjectInstaller.Drop(targetConnection, item);
+                }
+
+                if (tablesSwapped)
+                {
+                    var back = incomingTables.Select(t => Move(target, staging, t)).Concat(outgoingTables.Select(t => Move(retired, target, t))).ToList();
+                    if (back.Count > 0)
+                    {
+                        SnapshotSession.Execute(admin, "RENAME TABLE " + string.Join(", ", back));
+                    }
+                }
+
+                if (oldCharset != null)
+                {
+                    SnapshotSession.Execute(admin, "ALTER DATABASE " + Sql.Identifier(target) + CharsetClause(oldCharset, oldCollation));
+                }
+
+                if (outgoingObjectsDropped)
+                {
+                    foreach (var item in ObjectInstaller.NonTableObjects(outgoing))
+                    {
+                        SnapshotSession.Execute(targetConnection, "DROP " + item.Kind + " IF EXISTS " + Sql.Identifier(item.Name));
+                        ObjectInstaller.Create(targetConnection, item, log);
+                    }
+                }
+
+                SnapshotSession.Execute(admin, "DROP DATABASE IF EXISTS " + Sql.Identifier(retired));
+                if (!targetExisted)
+                {
+                    SnapshotSession.Execute(admin, "DROP DATABASE IF EXISTS " + Sql.Identifier(target));
+                }
+
+                state = $"The database {Sql.Identifier(target)} was put back as it was before the restore.";
+                return true;
+            }
+            catch (Exception e) when (e is MySqlException || e is B1BackupException)
+            {
+                state = $"Putting it back failed too ({settings.Scrub(e.Message)}): the previous tables are in {Sql.Identifier(retired)} and the restored ones in {Sql.Identifier(target)} or {Sql.Identifier(staging)}. Check by hand before using {Sql.Identifier(target)}.";
+                return false;
+            }
+        }
+
+        internal static bool DatabaseExists(MySqlConnection connection, string database)
+        {
+            using var command = new MySqlCommand("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", connection);
+            command.Parameters.AddWithValue("@db", database);
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+
+        internal static string CharsetClause(string? characterSet, string? collation) =>
+            characterSet == null ? string.Empty : " CHARACTER SET " + characterSet + (collation != null ? " COLLATE " + collation : string.Empty);
+
+        private static string Move(string fromDatabase, string toDatabase, string table) =>
+            Sql.Identifier(fromDatabase) + "." + Sql.Identifier(table) + " TO " + Sql.Identifier(toDatabase) + "." + Sql.Identifier(table);
+    }
+
+    /// <summary>Names of the databases a staged restore works in, recognisable as belonging to their target.</summary>
+    public static class StagingNames
+    {
+        public const string Marker = "__b1";
+
+        /// <summary>&lt;target&gt;__b1new_&lt;6 hex&gt;, within MySQL's 64-character limit.</summary>
+        public static string For(string target, string role)
+        {
+            string suffix = Marker + role + "_" + Guid.NewGuid().ToString("N").Substring(0, 6);
+            string prefix = target.Length + suffix.Length > 64 ? target.Substring(0, 64 - suffix.Length) : target;
+            return prefix + suffix;
+        }
+    }
+}

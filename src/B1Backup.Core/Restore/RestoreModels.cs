@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Core.Restore
+{
+    /// <summary>What a restore learned about a backup before touching any server.</summary>
+    public sealed class RestorePlan
+    {
+        public string Path { get; set; } = string.Empty;
+
+        public ChecksumResult Checksum { get; set; } = new ChecksumResult();
+
+        public BackupManifest? Manifest { get; set; }
+
+        /// <summary>The database the backup came from (manifest, or the dump's header / CREATE DATABASE).</summary>
+        public string? SourceDatabase { get; set; }
+
+        public string? CharacterSet { get; set; }
+
+        public string? Collation { get; set; }
+
+        public int Statements { get; set; }
+
+        /// <summary>Tables the script creates: checked against the restored database.</summary>
+        public List<string> TableNames { get; } = new List<string>();
+    }
+
+    /// <summary>How a restore reaches its target.</summary>
+    public enum RestoreMode
+    {
+        /// <summary>Load a staging database, verify it, then swap its tables in with one atomic RENAME TABLE.</summary>
+        Staged,
+
+        /// <summary>Drop the target and load it directly: needs no extra privileges, but a failure leaves it partly restored.</summary>
+        InPlace,
+    }
+
+    public sealed class RestoreProgress
+    {
+        public string Activity { get; set; } = string.Empty;
+
+        public long BytesRead { get; set; }
+
+        public long BytesTotal { get; set; }
+
+        public int Statements { get; set; }
+
+        public int StatementsTotal { get; set; }
+    }
+
+    /// <summary>One check made after a restore.</summary>
+    public sealed class RestoreCheck
+    {
+        public string Name { get; set; } = string.Empty;
+
+        public bool Passed { get; set; }
+
+        public string? Expected { get; set; }
+
+        public string? Actual { get; set; }
+
+        public string Message { get; set; } = string.Empty;
+
+        public override string ToString() => (Passed ? "ok   " : "FAIL ") + Name + ": " + Message;
+    }
+
+    public sealed class RestoreResult
+    {
+        public string Path { get; set; } = string.Empty;
+
+        public string Database { get; set; } = string.Empty;
+
+        public string Server { get; set; } = string.Empty;
+
+        public int Tables { get; set; }
+
+        public long Rows { get; set; }
+
+        public TimeSpan Duration { get; set; }
+
+        public bool ChecksumVerified { get; set; }
+
+        public bool Verified { get; set; }
+
+        /// <summary>Staged (loaded beside the target, then swapped in) or InPlace (loaded into the target directly).</summary>
+        public RestoreMode Mode { get; set; }
+
+        public RestoreCheck[] Checks { get; set; } = Array.Empty<RestoreCheck>();
+
+        public override string ToString() => Database + " <- " + Path;
+    }
+}

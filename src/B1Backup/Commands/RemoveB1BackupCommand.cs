@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using B1Backup.Core;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Commands
+{
+    /// <summary>
+    /// Deletes backups with their sidecars. Never the newest backup of an environment and database
+    /// that passes its checksum, unless -Force: retention one-liners stay safe even when every
+    /// recent backup failed.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "B1Backup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(BackupInfo))]
+    public sealed class RemoveB1BackupCommand : B1Cmdlet
+    {
+        private readonly Dictionary<(string Folder, string Environment, string Database), string?> protectedBackups =
+            new Dictionary<(string, string, string), string?>();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath", "LiteralPath")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = new string[0];
+
+        /// <summary>Also delete the last good backup of its environment and database.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Emit each deleted backup.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (string input in Path)
+            {
+                string path = ToFileSystemPath(input);
+                if (!File.Exists(path))
+                {
+                    WriteEngineError(new B1BackupException("BackupNotFound", FailureKind.NotFound, $"'{path}' does not exist; list backups with Get-B1Backup."), path);
+                    continue;
+                }
+
+                BackupInfo backup;
+                try
+                {
+                    backup = BackupStore.Describe(path, DateTime.Now);
+                }
+                catch (B1BackupException e)
+                {
+                    WriteEngineError(e, path);
+                    continue;
+                }
+
+                string folder = System.IO.Path.GetDirectoryName(backup.Path) ?? string.Empty;
+                var key = (folder, backup.Environment, backup.Database ?? string.Empty);
+                if (!protectedBackups.TryGetValue(key, out string? lastGood))
+                {
+                    lastGood = BackupStore.NewestGoodBackup(folder, backup.Environment, backup.Database, DateTime.Now);
+                    protectedBackups[key] = lastGood;
+                }
+
+                if (!Force && string.Equals(lastGood, backup.Path, StringComparison.Ordinal))
+                {
+                    WriteEngineError(new B1BackupException("LastGoodBackup", FailureKind.PermissionDenied,
+                        $"'{backup.Name}' is the newest backup of environment '{backup.Environment}'{(backup.Database != null ? $" and database '{backup.Database}'" : string.Empty)} that passes its checksum, so it is kept. Pass -Force to delete it anyway."), backup);
+                    continue;
+                }
+
+                if (!ShouldProcess(backup.Path, "Remove backup and its .sha256 and manifest"))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    BackupStore.Delete(backup);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    WriteEngineError(new B1BackupException("RemoveFailed", FailureKind.WriteError, $"'{backup.Path}' could not be deleted: {e.Message}", e), backup);
+                    continue;
+                }
+
+                WriteVerbose($"Removed {backup.Path} and its sidecars.");
+                if (PassThru)
+                {
+                    WriteObject(backup);
+                }
+            }
+        }
+    }
+}
