@@ -59,6 +59,47 @@ function Invoke-B1TestServerSql {
     } finally { Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue }
 }
 
+function Start-MariaDbProcess {
+    param($Server)
+    # exec: the process we hold is mariadbd itself, and its output never reaches our console.
+    $quoted = ($Server.Arguments | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new('bash')
+    $startInfo.ArgumentList.Add('-c')
+    $startInfo.ArgumentList.Add("exec mariadbd $quoted >>'$($Server.Root)/mariadbd.out' 2>&1 </dev/null")
+    $startInfo.UseShellExecute = $false
+    $Server.Process = [System.Diagnostics.Process]::Start($startInfo)
+
+    $deadline = [DateTime]::UtcNow.AddSeconds(90)
+    while ($true) {
+        & mariadb-admin --no-defaults --user=root --socket=$($Server.Socket) --connect-timeout=2 ping *> $null
+        if ($LASTEXITCODE -eq 0) { break }
+        if ($Server.Process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            $log = Get-Content -Path $Server.ErrorLog, (Join-Path $Server.Root 'mariadbd.out') -Tail 20 -ErrorAction SilentlyContinue | Out-String
+            throw "The test MariaDB did not start.`n$log"
+        }
+        Start-Sleep -Milliseconds 200
+    }
+}
+
+function Stop-B1TestServerProcess {
+    <# Stops mariadbd but keeps its data: -Crash kills it as a power cut would. #>
+    param([Parameter(Mandatory)] $Server, [switch] $Crash)
+    if (-not $Server.Process -or $Server.Process.HasExited) { return }
+    if ($Crash) {
+        $Server.Process.Kill()
+    } else {
+        & mariadb-admin --no-defaults --user=root --socket=$($Server.Socket) --connect-timeout=2 shutdown *> $null
+    }
+    $Server.Process.WaitForExit(60000) | Out-Null
+}
+
+function Restart-B1TestServer {
+    <# Starts a stopped (or crashed) test server again on the same data, port and certificates. #>
+    param([Parameter(Mandatory)] $Server)
+    Stop-B1TestServerProcess -Server $Server
+    Start-MariaDbProcess $Server
+}
+
 function Start-B1TestServer {
     <#
     .SYNOPSIS
@@ -90,24 +131,8 @@ function Start-B1TestServer {
         } else {
             $arguments += '--skip-ssl'
         }
-        # exec: the process we hold is mariadbd itself, and its output never reaches our console.
-        $quoted = ($arguments | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new('bash')
-        $startInfo.ArgumentList.Add('-c')
-        $startInfo.ArgumentList.Add("exec mariadbd $quoted >>'$root/mariadbd.out' 2>&1 </dev/null")
-        $startInfo.UseShellExecute = $false
-        $server.Process = [System.Diagnostics.Process]::Start($startInfo)
-
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while ($true) {
-            & mariadb-admin --no-defaults --user=root --socket=$($server.Socket) --connect-timeout=2 ping *> $null
-            if ($LASTEXITCODE -eq 0) { break }
-            if ($server.Process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-                $log = Get-Content -Path $server.ErrorLog, (Join-Path $root 'mariadbd.out') -Tail 20 -ErrorAction SilentlyContinue | Out-String
-                throw "The test MariaDB did not start.`n$log"
-            }
-            Start-Sleep -Milliseconds 200
-        }
+        $server | Add-Member -NotePropertyName Arguments -NotePropertyValue $arguments
+        Start-MariaDbProcess $server
 
         $password = $script:TestPassword.Replace("'", "''")
         Invoke-B1TestServerSql $server @"
@@ -153,4 +178,4 @@ function Stop-B1TestServer {
     }
 }
 
-Export-ModuleMember -Function Start-B1TestServer, Stop-B1TestServer, Invoke-B1TestServerSql, Install-B1MariaDb
+Export-ModuleMember -Function Start-B1TestServer, Stop-B1TestServer, Stop-B1TestServerProcess, Restart-B1TestServer, Invoke-B1TestServerSql, Install-B1MariaDb

@@ -123,7 +123,15 @@ namespace B1Backup.Core.Archive
                 // The disk may be full; the partial file is removed below either way.
             }
 
-            file.Dispose();
+            try
+            {
+                file.Dispose();
+            }
+            catch (IOException)
+            {
+                // Flushing the last buffer of a full disk fails; the file goes anyway.
+            }
+
             File.Delete(TemporaryPath);
         }
 

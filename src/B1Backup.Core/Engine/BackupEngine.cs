@@ -155,8 +155,23 @@ namespace B1Backup.Core.Engine
             manifest.Sha256 = archiveResult.Sha256;
             string manifestPath = BackupManifest.PathFor(path);
             string checksumPath = ChecksumFile.PathFor(path);
-            ArchiveWriter.WriteSidecar(manifestPath, manifest.ToJson());
-            ArchiveWriter.WriteSidecar(checksumPath, ChecksumFile.FormatLine(archiveResult.Sha256, System.IO.Path.GetFileName(path)));
+            try
+            {
+                ArchiveWriter.WriteSidecar(manifestPath, manifest.ToJson());
+                ArchiveWriter.WriteSidecar(checksumPath, ChecksumFile.FormatLine(archiveResult.Sha256, System.IO.Path.GetFileName(path)));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // A backup without its checksum cannot be trusted later: take it all back.
+                foreach (string written in new[] { checksumPath, manifestPath, path })
+                {
+                    File.Delete(written);
+                }
+
+                throw new B1BackupException("BackupWriteFailed", FailureKind.WriteError,
+                    $"Writing the checksum and manifest of '{path}' failed: {e.Message} (a full disk?). The backup was removed; older backups are untouched.", e) { Target = path };
+            }
+
             log($"Backup size: {archiveResult.Size:N0} bytes ({archiveResult.UncompressedSize:N0} bytes of SQL)");
             log($"SHA-256: {archiveResult.Sha256} -> {checksumPath}");
 

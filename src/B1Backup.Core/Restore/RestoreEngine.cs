@@ -102,6 +102,7 @@ namespace B1Backup.Core.Restore
             else
             {
                 string staging = StagingNames.For(targetDatabase, "new");
+                DropAbandonedStaging(settings, targetDatabase, log);
                 CreateStaging(settings, staging, plan);
                 try
                 {
@@ -226,6 +227,33 @@ namespace B1Backup.Core.Restore
                 throw new B1BackupException("StagingNotAllowed", FailureKind.PermissionDenied,
                     $"A safe restore loads a staging database ({Sql.Identifier(staging)}) first, and this user may not create it: {settings.Scrub(e.Message)} " +
                     "Grant CREATE and DROP on databases named <target>__b1%, or pass -InPlace to load the target directly (a failure then leaves it partly restored). Nothing was changed.", e) { Target = staging };
+            }
+        }
+
+        /// <summary>
+        /// A restore killed while loading leaves its staging copy (&lt;target&gt;__b1new_*): it never holds the
+        /// only copy of anything, so the next restore of the same target removes it.
+        /// </summary>
+        private static void DropAbandonedStaging(ConnectionSettings settings, string target, Action<string> log)
+        {
+            using var connection = DatabaseConnector.Open(settings.WithDatabase(null));
+            var abandoned = new List<string>();
+            using (var command = new MySqlCommand("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE @pattern", connection))
+            {
+                string prefix = StagingNames.For(target, "new");
+                prefix = prefix.Substring(0, prefix.Length - 6);
+                command.Parameters.AddWithValue("@pattern", prefix.Replace("\\", "\\\\").Replace("_", "\\_").Replace("%", "\\%") + "%");
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    abandoned.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (string name in abandoned)
+            {
+                log($"Dropping {Sql.Identifier(name)}, the staging copy of an earlier restore of {Sql.Identifier(target)} that did not finish.");
+                SnapshotSession.Execute(connection, "DROP DATABASE " + Sql.Identifier(name));
             }
         }
 
