@@ -26,6 +26,7 @@ namespace B1Backup.Core.Tests
             {
                 "CREATE TABLE big (id INT PRIMARY KEY, pad VARCHAR(600))",
                 "INSERT INTO big SELECT seq, REPEAT(MD5(seq), 18) FROM seq_1_to_60000",
+                "ANALYZE TABLE big", // fresh statistics: the backup sizes its ranges by them
                 "CREATE TABLE small (id INT PRIMARY KEY, v INT)",
                 "INSERT INTO small VALUES (1, 1), (2, 2)",
                 "CREATE VIEW v_small AS SELECT id FROM small",
@@ -77,7 +78,7 @@ namespace B1Backup.Core.Tests
                 }
             });
             var e = Assert.Throws<B1BackupException>(() =>
-                BackupEngine.Run(new BackupRequest(TestServer.Settings.WithDatabase(source), root, "test"), progress, _ => { }, default));
+                BackupEngine.Run(SmallChunks(), progress, _ => { }, default));
             Assert.True(killed);
             Assert.Equal("BackupReadFailed", e.ErrorId);
             Assert.Contains("partial file was removed", e.Message);
@@ -99,7 +100,7 @@ namespace B1Backup.Core.Tests
                 }
             });
             Assert.Throws<OperationCanceledException>(() =>
-                BackupEngine.Run(new BackupRequest(TestServer.Settings.WithDatabase(source), root, "test"), progress, _ => { }, cancel.Token));
+                BackupEngine.Run(SmallChunks(), progress, _ => { }, cancel.Token));
             Assert.Empty(Directory.GetFiles(Path.Combine(root, "test")));
         }
 
@@ -109,7 +110,7 @@ namespace B1Backup.Core.Tests
             Directory.CreateDirectory(root);
             string path = Path.Combine(root, "backup_test_20250101_000000.sql.gz");
             File.WriteAllText(path, "precious");
-            var e = Assert.Throws<B1BackupException>(() => Archive.ArchiveWriter.Create(path, CompressionKind.Gzip));
+            var e = Assert.Throws<B1BackupException>(() => Archive.ArchiveWriter.Create(path));
             Assert.Equal("BackupExists", e.ErrorId);
             Assert.Equal("precious", File.ReadAllText(path));
         }
@@ -130,13 +131,13 @@ namespace B1Backup.Core.Tests
         [Fact]
         public void KilledConnectionMidRestoreLeavesTheTargetAsItWas()
         {
-            var backup = TestScripts.Backup(source, root);
+            var backup = BackupEngine.Run(SmallChunks(), null, _ => { }, default);
             string before = Snapshot(target);
             bool killed = false;
             var plan = RestoreEngine.Prepare(backup.Path);
             var progress = new Callback<RestoreProgress>(p =>
             {
-                if (!killed && p.Statements == 12)
+                if (!killed && p.Statements >= 8)
                 {
                     killed = true;
                     foreach (string staging in StagingDatabases())
@@ -155,13 +156,13 @@ namespace B1Backup.Core.Tests
         [Fact]
         public void StoppedRestoreLeavesTheTargetAsItWas()
         {
-            var backup = TestScripts.Backup(source, root);
+            var backup = BackupEngine.Run(SmallChunks(), null, _ => { }, default);
             string before = Snapshot(target);
             using var cancel = new CancellationTokenSource();
             var plan = RestoreEngine.Prepare(backup.Path);
             var progress = new Callback<RestoreProgress>(p =>
             {
-                if (p.Statements == 10)
+                if (p.Statements >= 8)
                 {
                     cancel.Cancel();
                 }
@@ -226,6 +227,10 @@ namespace B1Backup.Core.Tests
             Assert.Equal(ChecksumReason.ManifestMismatch, result.Reason);
             Assert.Contains("big", result.Message);
         }
+
+        /// <summary>A backup request whose big table is read in about 40 pieces, so a fault lands while reading.</summary>
+        private BackupRequest SmallChunks() =>
+            new BackupRequest(TestServer.Settings.WithDatabase(source), root, "test") { ChunkBytes = 1 << 20 };
 
         /// <summary>A copy of a backup with its script changed, its .sha256 made anew, and no manifest.</summary>
         private string Rewrite(string path, Func<string, string> change)

@@ -25,7 +25,7 @@ BeforeAll {
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
         while (-not (& $Condition)) {
             if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting for: $Condition" }
-            Start-Sleep -Milliseconds 50
+            Start-Sleep -Milliseconds 10
         }
     }
 
@@ -48,7 +48,7 @@ Describe 'Backup faults' {
         $root = Join-Path $TestDrive 'killed'
         $folder = Join-Path $root 'staging'
         $child = Join-Path $TestDrive 'backup-child.ps1'
-        Set-Content -Path $child -Value "Import-Module '$modulePath'; Backup-B1Database -Path '$root' -Database '$bigDatabase' -Environment staging"
+        Set-Content -Path $child -Value "Import-Module '$modulePath'; Backup-B1Database -Path '$root' -Database '$bigDatabase' -Environment staging -Parallel 1"
         $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
         foreach ($a in @('pwsh', '-NoProfile', '-NonInteractive', '-File', $child)) { $startInfo.ArgumentList.Add($a) }
         $startInfo.WorkingDirectory = $repository
@@ -56,7 +56,7 @@ Describe 'Backup faults' {
         $startInfo.RedirectStandardOutput = $true
         $process = [System.Diagnostics.Process]::Start($startInfo)
         try {
-            Wait-Until { @(Get-ChildItem -Path $folder -Filter '*.partial-*' -ErrorAction SilentlyContinue).Count -gt 0 -and (Get-ChildItem -Path $folder -Filter '*.partial-*').Length -gt 200KB }
+            Wait-Until { @(Get-ChildItem -Path $folder -Filter 'backup_*' -ErrorAction SilentlyContinue).Count -gt 0 }
         } finally {
             $process.Kill($true)
             $process.WaitForExit()

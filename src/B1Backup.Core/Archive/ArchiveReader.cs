@@ -45,6 +45,24 @@ namespace B1Backup.Core.Archive
         public static FileStream OpenFile(string path) =>
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 
+        /// <summary>The decompressed text of one member of a file.</summary>
+        public static string ReadMemberText(string path, long offset, long length)
+        {
+            using var file = OpenFile(path);
+            file.Seek(offset, SeekOrigin.Begin);
+            using var content = OpenContent(new BoundedStream(file, length), CompressionOf(path));
+            using var reader = new StreamReader(content, Encoding.UTF8);
+            return reader.ReadToEnd();
+        }
+
+        /// <summary>True when the text's last non-empty line is an end-of-dump line.</summary>
+        public static bool EndsWithEndMarker(string text)
+        {
+            string last = text.TrimEnd('\n', '\r', ' ', '\t');
+            last = last.Substring(last.LastIndexOf('\n') + 1).Trim();
+            return last.StartsWith(Engine.DumpWriter.EndMarkerPrefix, StringComparison.Ordinal) || last.StartsWith(MysqldumpEndMarker, StringComparison.Ordinal);
+        }
+
         /// <summary>Reads the whole file once: SHA-256 of the bytes on disk, and the script's last line.</summary>
         public static ContentCheck Check(string path, Action<long, long>? progress = null)
         {

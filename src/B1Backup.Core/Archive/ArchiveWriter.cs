@@ -1,8 +1,6 @@
 using System;
 using System.IO;
-using System.IO.Compression;
 using System.Text;
-using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Archive
 {
@@ -19,9 +17,9 @@ namespace B1Backup.Core.Archive
     }
 
     /// <summary>
-    /// Writes a backup under a temporary name in the target folder, hashing the bytes as they leave,
-    /// and publishes it under its final name only when complete and flushed to disk. Disposing an
-    /// archive that was not completed deletes the partial file.
+    /// Writes a backup under a temporary name in the target folder, member by member, hashing the
+    /// bytes as they leave, and publishes it under its final name only when complete and flushed to
+    /// disk. Disposing an archive that was not completed deletes the partial file.
     /// </summary>
     public sealed class ArchiveWriter : IDisposable
     {
@@ -29,44 +27,25 @@ namespace B1Backup.Core.Archive
 
         private readonly FileStream file;
         private readonly HashingStream hashing;
-        private readonly Stream compressor;
-        private readonly CountingStream counting;
+        private long uncompressed;
         private bool completed;
 
-        private ArchiveWriter(string finalPath, CompressionKind compression)
+        private ArchiveWriter(string finalPath)
         {
             FinalPath = finalPath;
             TemporaryPath = finalPath + PartialMarker + Guid.NewGuid().ToString("N").Substring(0, 8);
             file = new FileStream(TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             hashing = new HashingStream(file);
-            compressor = compression switch
-            {
-                CompressionKind.Gzip => new GZipStream(hashing, CompressionLevel.Optimal, leaveOpen: true),
-                CompressionKind.None => new NonClosingStream(hashing),
-                _ => throw new B1BackupException("CompressionNotSupported", FailureKind.NotSupported, $"Compression {compression} is not supported yet; use Gzip or None."),
-            };
-            counting = new CountingStream(compressor);
-            Text = new StreamWriter(counting, new UTF8Encoding(false), 1 << 16);
         }
 
         public string FinalPath { get; }
 
         public string TemporaryPath { get; }
 
-        /// <summary>How many bytes of script have been written so far (flushes the text writer).</summary>
-        public long UncompressedPosition
-        {
-            get
-            {
-                Text.Flush();
-                return counting.BytesWritten;
-            }
-        }
+        /// <summary>Bytes written to the file so far: where the next member starts.</summary>
+        public long Position => hashing.BytesWritten;
 
-        /// <summary>The dump's text goes here.</summary>
-        public TextWriter Text { get; }
-
-        public static ArchiveWriter Create(string finalPath, CompressionKind compression)
+        public static ArchiveWriter Create(string finalPath)
         {
             if (File.Exists(finalPath))
             {
@@ -74,22 +53,28 @@ namespace B1Backup.Core.Archive
                     $"'{finalPath}' already exists and is never overwritten. Wait a second and run the backup again.") { Target = finalPath };
             }
 
-            return new ArchiveWriter(finalPath, compression);
+            return new ArchiveWriter(finalPath);
         }
 
-        /// <summary>Closes the compressed stream, flushes the file to disk and renames it to its final name.</summary>
+        /// <summary>Appends one compressed member; returns the offset it starts at.</summary>
+        public long WriteMember(byte[] data, int count, long uncompressedLength)
+        {
+            long offset = hashing.BytesWritten;
+            hashing.Write(data, 0, count);
+            uncompressed += uncompressedLength;
+            return offset;
+        }
+
+        /// <summary>Flushes the file to disk and renames it to its final name.</summary>
         public ArchiveResult Complete()
         {
-            Text.Flush();
-            counting.Flush();
-            compressor.Dispose();
             hashing.Flush();
             file.Flush(flushToDisk: true);
             var result = new ArchiveResult
             {
                 Path = FinalPath,
                 Size = hashing.BytesWritten,
-                UncompressedSize = counting.BytesWritten,
+                UncompressedSize = uncompressed,
                 Sha256 = hashing.HashHex(),
             };
             file.Dispose();
@@ -112,15 +97,6 @@ namespace B1Backup.Core.Archive
             if (completed)
             {
                 return;
-            }
-
-            try
-            {
-                Text.Dispose();
-            }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is InvalidDataException)
-            {
-                // The disk may be full; the partial file is removed below either way.
             }
 
             try
@@ -157,34 +133,6 @@ namespace B1Backup.Core.Archive
                     File.Delete(temporary);
                 }
             }
-        }
-
-        /// <summary>Lets the text writer close without closing the hashing stream under it.</summary>
-        private sealed class NonClosingStream : Stream
-        {
-            private readonly Stream inner;
-
-            public NonClosingStream(Stream inner) => this.inner = inner;
-
-            public override bool CanRead => false;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => true;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-            public override void Flush() => inner.Flush();
-
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -28,7 +29,13 @@ namespace B1Backup.Core.Engine
 
         public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
 
-        public int Readers { get; set; } = 1;
+        /// <summary>Reader connections sharing one snapshot; each also compresses what it reads.</summary>
+        public int Readers { get; set; } = DefaultReaders;
+
+        /// <summary>Tables larger than this (InnoDB data length) are read in several primary-key ranges.</summary>
+        public long ChunkBytes { get; set; } = ChunkPlanner.DefaultChunkBytes;
+
+        public static int DefaultReaders => Math.Max(2, Math.Min(8, System.Environment.ProcessorCount));
     }
 
     public sealed class BackupProgress
@@ -85,10 +92,18 @@ namespace B1Backup.Core.Engine
 
         public bool Verified { get; set; }
 
+        /// <summary>How many reader connections shared the snapshot.</summary>
+        public int Readers { get; set; }
+
         public override string ToString() => Path;
     }
 
-    /// <summary>Takes one consistent logical backup of one database into the backup folder.</summary>
+    /// <summary>
+    /// Takes one consistent logical backup of one database into the backup folder. Readers that share
+    /// one snapshot each take the next piece of work (a table's CREATE, a range of its rows), write it
+    /// as SQL and compress it as an independent gzip member; the calling thread writes the members in
+    /// order, hashing them as they go to disk, and reports progress.
+    /// </summary>
     public static class BackupEngine
     {
         public static string ToolVersion => typeof(BackupEngine).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -109,7 +124,6 @@ namespace B1Backup.Core.Engine
             log($"Host: {settings.Server}");
             log($"Output file: {path}");
 
-            var startedUtc = DateTimeOffset.UtcNow;
             var manifest = new BackupManifest
             {
                 ToolVersion = ToolVersion,
@@ -117,34 +131,40 @@ namespace B1Backup.Core.Engine
                 Database = database,
                 Server = settings.Server,
                 Compression = request.Compression.ToString(),
-                StartedUtc = startedUtc,
+                StartedUtc = DateTimeOffset.UtcNow,
             };
 
             ArchiveResult archiveResult;
-            using (var session = SnapshotSession.Open(settings, request.Readers, log))
+            int readers;
+            using (var session = SnapshotSession.Open(settings, Math.Max(1, request.Readers), log))
             {
+                readers = session.Readers.Count;
                 manifest.ServerVersion = session.Flavor.VersionString;
                 manifest.ServerKind = session.Flavor.Kind.ToString();
                 manifest.Consistency = session.Plan.Describe();
-                var reader = session.Readers[0];
-                var catalog = CatalogReader.Read(reader, database, session.Flavor);
-                manifest.CharacterSet = catalog.CharacterSet;
-                manifest.Collation = catalog.Collation;
-                using var archive = ArchiveWriter.Create(path, request.Compression);
                 try
                 {
-                    WriteDump(archive, catalog, reader, session, manifest, progress, cancel);
-                    archiveResult = archive.Complete();
+                    var catalog = CatalogReader.Read(session.Readers[0], database, session.Flavor);
+                    manifest.CharacterSet = catalog.CharacterSet;
+                    manifest.Collation = catalog.Collation;
+                    var work = PlanWork(catalog, session, manifest, request.ChunkBytes);
+                    log($"{catalog.Tables.Count} tables in {work.Count(w => w.Chunk != null)} pieces, read by {readers} connection(s).");
+                    using var archive = ArchiveWriter.Create(path);
+                    try
+                    {
+                        new MemberPipeline(work, session.Readers, request.Compression, archive, manifest, progress, cancel).Run();
+                        archiveResult = archive.Complete();
+                    }
+                    catch (IOException e) when (!(e.InnerException is MySqlException))
+                    {
+                        throw new B1BackupException("BackupWriteFailed", FailureKind.WriteError,
+                            $"Writing '{path}' failed: {e.Message} (a full disk?). The partial file was removed; older backups are untouched.", e) { Target = path };
+                    }
                 }
                 catch (Exception e) when (e is MySqlException || e is ServerReadException)
                 {
                     throw new B1BackupException("BackupReadFailed", FailureKind.ConnectionError,
                         $"Reading from {settings.Server} failed during the backup (connection lost or server stopped?): {settings.Scrub(e.Message)} The partial file was removed; older backups are untouched. Check the server and run the backup again.", e) { Target = database };
-                }
-                catch (IOException e)
-                {
-                    throw new B1BackupException("BackupWriteFailed", FailureKind.WriteError,
-                        $"Writing '{path}' failed: {e.Message} (a full disk?). The partial file was removed; older backups are untouched.", e) { Target = path };
                 }
             }
 
@@ -174,19 +194,17 @@ namespace B1Backup.Core.Engine
 
             log($"Backup size: {archiveResult.Size:N0} bytes ({archiveResult.UncompressedSize:N0} bytes of SQL)");
             log($"SHA-256: {archiveResult.Sha256} -> {checksumPath}");
-
             progress?.Report(new BackupProgress { Activity = "Verifying the backup", TablesDone = manifest.Tables.Count, TablesTotal = manifest.Tables.Count });
-            var check = ArchiveReader.Check(path);
-            bool verified = check.Sha256 == archiveResult.Sha256 && check.HasEndMarker && check.UncompressedSize == archiveResult.UncompressedSize;
+            string? problem = VerifyWritten(path, archiveResult, manifest);
             stopwatch.Stop();
-            log(verified
+            log(problem == null
                 ? "Verification: the file re-reads with the same SHA-256 and ends with its end marker."
-                : $"Verification FAILED: {check.Problem ?? "the file re-reads with a different SHA-256"}.");
+                : $"Verification FAILED: {problem}.");
             log($"Duration: {stopwatch.Elapsed.TotalSeconds:N1} s");
-            if (!verified)
+            if (problem != null)
             {
                 throw new B1BackupException("BackupVerificationFailed", FailureKind.InvalidData,
-                    $"The backup '{path}' does not read back as written ({check.Problem ?? "SHA-256 differs"}). Check the disk, and do not rely on this file.") { Target = path };
+                    $"The backup '{path}' does not read back as written ({problem}). Check the disk, and do not rely on this file.") { Target = path };
             }
 
             return new BackupResult
@@ -208,68 +226,61 @@ namespace B1Backup.Core.Engine
                 Objects = manifest.Objects.Count,
                 Consistency = manifest.Consistency ?? string.Empty,
                 Duration = stopwatch.Elapsed,
-                Verified = verified,
+                Verified = true,
+                Readers = readers,
             };
         }
 
-        private static void WriteDump(ArchiveWriter archive, DatabaseCatalog catalog, MySqlConnection reader, SnapshotSession session,
-            BackupManifest manifest, IProgress<BackupProgress>? progress, CancellationToken cancel)
+        /// <summary>The pieces of the dump, in file order: header and sequences, each table's CREATE then its row ranges, the other objects.</summary>
+        private static List<WorkItem> PlanWork(DatabaseCatalog catalog, SnapshotSession session, BackupManifest manifest, long chunkBytes)
         {
-            var writer = new DumpWriter(archive.Text);
-            writer.WriteHeader(catalog.Name, manifest.Server ?? string.Empty, session.Flavor, ToolVersion, manifest.StartedUtc, manifest.Consistency ?? string.Empty);
-            foreach (var sequence in catalog.Sequences)
+            var flavor = session.Flavor;
+            var items = new List<WorkItem>
             {
-                writer.WriteSequence(sequence);
-                manifest.Objects.Add(new ManifestObject { Kind = "SEQUENCE", Name = sequence.Name });
-            }
-
-            var status = new BackupProgress { Activity = "Backing up " + catalog.Name, TablesTotal = catalog.Tables.Count };
-            long totalRows = 0;
+                WorkItem.Text("Header", null, writer =>
+                {
+                    writer.WriteHeader(catalog.Name, manifest.Server ?? string.Empty, flavor, ToolVersion, manifest.StartedUtc, manifest.Consistency ?? string.Empty);
+                    foreach (var sequence in catalog.Sequences)
+                    {
+                        writer.WriteSequence(sequence);
+                    }
+                }),
+            };
+            manifest.Objects.AddRange(catalog.Sequences.Select(s => new ManifestObject { Kind = "SEQUENCE", Name = s.Name }));
             foreach (var table in catalog.Tables)
             {
-                cancel.ThrowIfCancellationRequested();
-                status.Table = table.Name;
-                progress?.Report(status);
-                writer.WriteTableSchema(table);
-                long before = archive.UncompressedPosition;
-                long rows = writer.WriteTableData(reader, table, written =>
+                manifest.Tables.Add(new ManifestTable { Name = table.Name });
+                items.Add(WorkItem.Text("Schema", table.Name, writer => writer.WriteTableSchema(table)));
+                foreach (var chunk in ChunkPlanner.Plan(session.Readers[0], catalog.Name, table, chunkBytes))
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    status.Rows = totalRows + written;
-                    status.BytesWritten = archive.UncompressedPosition;
-                    progress?.Report(status);
-                });
-                totalRows += rows;
-                manifest.Tables.Add(new ManifestTable { Name = table.Name, Rows = rows, DataBytes = archive.UncompressedPosition - before });
-                status.TablesDone++;
+                    items.Add(WorkItem.Data(chunk));
+                }
             }
 
-            foreach (var routine in catalog.Routines)
+            var objects = catalog.Routines.Concat(catalog.Views).Concat(catalog.Triggers).Concat(catalog.Events).ToList();
+            manifest.Objects.AddRange(objects.Select(o => new ManifestObject { Kind = o.Kind, Name = o.Name }));
+            items.Add(WorkItem.Text("Objects", null, writer =>
             {
-                writer.WriteRoutine(routine);
-                manifest.Objects.Add(new ManifestObject { Kind = routine.Kind, Name = routine.Name });
-            }
+                catalog.Routines.ForEach(writer.WriteRoutine);
+                catalog.Views.ForEach(writer.WriteView);
+                catalog.Triggers.ForEach(writer.WriteTrigger);
+                catalog.Events.ForEach(writer.WriteEvent);
+            }));
+            return items;
+        }
 
-            foreach (var view in catalog.Views)
+        /// <summary>Re-reads the file: the same SHA-256, and a last member that ends with the end marker.</summary>
+        private static string? VerifyWritten(string path, ArchiveResult written, BackupManifest manifest)
+        {
+            if (ChecksumFile.ComputeSha256(path) != written.Sha256)
             {
-                writer.WriteView(view);
-                manifest.Objects.Add(new ManifestObject { Kind = "VIEW", Name = view.Name });
+                return "the file re-reads with a different SHA-256";
             }
 
-            foreach (var trigger in catalog.Triggers)
-            {
-                writer.WriteTrigger(trigger);
-                manifest.Objects.Add(new ManifestObject { Kind = "TRIGGER", Name = trigger.Name });
-            }
-
-            foreach (var evt in catalog.Events)
-            {
-                writer.WriteEvent(evt);
-                manifest.Objects.Add(new ManifestObject { Kind = "EVENT", Name = evt.Name });
-            }
-
-            writer.WriteFooter(catalog.Tables.Count, totalRows);
-            manifest.EndMarker = DumpWriter.EndMarkerPrefix;
+            var footer = manifest.Members.Last();
+            return ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, footer.Offset, footer.Length))
+                ? null
+                : "its last member does not end with the end marker";
         }
 
         /// <summary>Creates the environment folder and proves it is writable before the database is touched.</summary>

@@ -27,7 +27,11 @@ namespace B1Backup.Core.Engine
             IsGenerated = isGenerated;
             IsInvisible = isInvisible;
             Kind = KindOf(dataType);
+            IsUnsigned = columnType.IndexOf("unsigned", System.StringComparison.OrdinalIgnoreCase) >= 0;
         }
+
+        /// <summary>For integers: read as UInt64, not Int64.</summary>
+        public bool IsUnsigned { get; }
 
         public string Name { get; }
 

@@ -54,8 +54,7 @@ namespace B1Backup.Core.Engine
         private const int LargeValuePiece = 512 * 1024;
 
         private readonly TextWriter output;
-        private readonly StringBuilder statement = new StringBuilder(StatementTarget + (64 * 1024));
-        private readonly StringBuilder value = new StringBuilder();
+        private readonly SqlBuffer row = new SqlBuffer();
 
         public DumpWriter(TextWriter output)
         {
@@ -112,8 +111,8 @@ namespace B1Backup.Core.Engine
         /// <summary>Columns that hold data of their own: generated columns are computed by the server.</summary>
         public static IReadOnlyList<ColumnInfo> StoredColumns(TableInfo table) => table.Columns.Where(c => !c.IsGenerated).ToList();
 
-        /// <summary>Streams one table's rows as extended INSERTs; returns the number of rows.</summary>
-        public long WriteTableData(MySqlConnection connection, TableInfo table, Action<long>? rowsWritten = null)
+        /// <summary>Streams one table's rows (or the chunk <paramref name="where"/> selects) as extended INSERTs; returns the number of rows.</summary>
+        public long WriteTableData(MySqlConnection connection, TableInfo table, Action<long>? rowsWritten = null, string? where = null)
         {
             var columns = StoredColumns(table);
             if (columns.Count == 0)
@@ -122,41 +121,44 @@ namespace B1Backup.Core.Engine
             }
 
             string insertPrefix = "INSERT INTO " + Sql.Identifier(table.Name) + " (" + string.Join(",", columns.Select(c => Sql.Identifier(c.Name))) + ") VALUES ";
+            var kinds = columns.Select(c => c.Kind).ToArray();
+            var unsigned = columns.Select(c => c.IsUnsigned).ToArray();
             long rows = 0;
-            using var command = new MySqlCommand(SelectFor(table), connection);
+            int statementLength = 0;
+            using var command = new MySqlCommand(SelectFor(table, where), connection);
             using var reader = ServerRead.Run(() => command.ExecuteReader());
-            statement.Clear();
             while (ServerRead.Run(reader.Read))
             {
                 int variables = 0;
-                value.Clear();
-                value.Append('(');
-                for (int i = 0; i < columns.Count; i++)
+                row.Clear();
+                row.Append('(');
+                for (int i = 0; i < kinds.Length; i++)
                 {
                     if (i > 0)
                     {
-                        value.Append(',');
+                        row.Append(',');
                     }
 
-                    int start = value.Length;
-                    AppendValue(value, reader, i, columns[i].Kind);
-                    if (value.Length - start > LargeValueThreshold)
+                    int start = row.Length;
+                    AppendValue(row, reader, i, kinds[i], unsigned[i]);
+                    if (row.Length - start > LargeValueThreshold)
                     {
                         // Too big for one statement: build it server-side in a variable, piece by piece.
-                        string literal = value.ToString(start, value.Length - start);
-                        value.Length = start;
+                        string literal = row.ToString(start, row.Length - start);
+                        row.Truncate(start);
                         string variable = "@b1_value" + variables++;
-                        FlushInsert();
+                        EndStatement(ref statementLength);
                         WriteInPieces(variable, literal);
-                        value.Append(variable);
+                        row.Append(variable);
                     }
                 }
 
-                value.Append(')');
+                row.Append(')');
                 if (variables > 0)
                 {
+                    EndStatement(ref statementLength);
                     output.Write(insertPrefix);
-                    output.Write(value.ToString());
+                    row.WriteTo(output);
                     output.Write(";\n");
                     for (int v = 0; v < variables; v++)
                     {
@@ -165,12 +167,24 @@ namespace B1Backup.Core.Engine
                 }
                 else
                 {
-                    if (statement.Length > 0 && statement.Length + value.Length > StatementTarget)
+                    if (statementLength > 0 && statementLength + row.Length > StatementTarget)
                     {
-                        FlushInsert();
+                        EndStatement(ref statementLength);
                     }
 
-                    statement.Append(statement.Length == 0 ? insertPrefix : ",").Append(value);
+                    if (statementLength == 0)
+                    {
+                        output.Write(insertPrefix);
+                        statementLength = insertPrefix.Length;
+                    }
+                    else
+                    {
+                        output.Write(',');
+                        statementLength++;
+                    }
+
+                    row.WriteTo(output);
+                    statementLength += row.Length;
                 }
 
                 rows++;
@@ -180,8 +194,7 @@ namespace B1Backup.Core.Engine
                 }
             }
 
-            FlushInsert();
-            output.Write("\n");
+            EndStatement(ref statementLength);
             rowsWritten?.Invoke(rows);
             return rows;
         }
@@ -227,29 +240,32 @@ namespace B1Backup.Core.Engine
 
         /// <summary>
         /// Writes a value the way it reads back exactly: integers and decimals as digits, floating point
-        /// with 17 significant digits (and -0 kept), binary as hex, everything else as an escaped string.
+        /// in round-trip form (and -0 kept), binary as hex, everything else as an escaped string.
         /// </summary>
-        internal static void AppendValue(StringBuilder builder, MySqlDataReader reader, int ordinal, ValueKind kind)
+        internal static void AppendValue(SqlBuffer buffer, MySqlDataReader reader, int ordinal, ValueKind kind, bool isUnsigned)
         {
             if (reader.IsDBNull(ordinal))
             {
-                builder.Append("NULL");
+                buffer.Append("NULL");
                 return;
             }
 
             switch (kind)
             {
+                case ValueKind.Integer when isUnsigned:
+                case ValueKind.Bit:
+                    buffer.Append(reader.GetUInt64(ordinal));
+                    break;
                 case ValueKind.Integer:
                 case ValueKind.Year:
-                case ValueKind.Bit:
-                    builder.Append(Convert.ToString(reader.GetValue(ordinal), CultureInfo.InvariantCulture));
+                    buffer.Append(reader.GetInt64(ordinal));
                     break;
                 case ValueKind.Decimal:
-                    builder.Append(reader.GetMySqlDecimal(ordinal).ToString());
+                    buffer.Append(reader.GetMySqlDecimal(ordinal).ToString());
                     break;
                 case ValueKind.Float:
                 case ValueKind.Double:
-                    AppendDouble(builder, reader.GetDouble(ordinal));
+                    buffer.AppendDouble(reader.GetDouble(ordinal));
                     break;
                 case ValueKind.Binary:
                     byte[] bytes = reader.GetValue(ordinal) switch
@@ -258,24 +274,12 @@ namespace B1Backup.Core.Engine
                         MySqlGeometry g => g.Value,
                         var other => throw new InvalidDataException($"Unexpected {other.GetType().Name} for a binary column."),
                     };
-                    Sql.AppendHex(builder, bytes, 0, bytes.Length);
+                    buffer.AppendHex(bytes, 0, bytes.Length);
                     break;
                 default:
-                    Sql.AppendLiteral(builder, reader.GetString(ordinal));
+                    buffer.AppendLiteral(reader.GetString(ordinal));
                     break;
             }
-        }
-
-        internal static void AppendDouble(StringBuilder builder, double number)
-        {
-            if (number == 0 && BitConverter.DoubleToInt64Bits(number) < 0)
-            {
-                // "-0" would be parsed as the integer 0; a float literal keeps the sign.
-                builder.Append("-0E0");
-                return;
-            }
-
-            builder.Append(number.ToString("G17", CultureInfo.InvariantCulture));
         }
 
         private void WriteInPieces(string variable, string literal)
@@ -322,13 +326,12 @@ namespace B1Backup.Core.Engine
             return count;
         }
 
-        private void FlushInsert()
+        private void EndStatement(ref int statementLength)
         {
-            if (statement.Length > 0)
+            if (statementLength > 0)
             {
-                output.Write(statement.ToString());
                 output.Write(";\n");
-                statement.Clear();
+                statementLength = 0;
             }
         }
 

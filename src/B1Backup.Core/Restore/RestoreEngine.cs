@@ -34,6 +34,27 @@ namespace B1Backup.Core.Restore
                     $"The backup '{path}' failed its checksum check ({plan.Checksum.Reason}): {plan.Checksum.Message} Nothing was changed.") { Target = path };
             }
 
+            plan.Manifest = BackupManifest.TryRead(path);
+            if (DescribesThisFile(plan.Manifest, plan.Checksum, path))
+            {
+                // A B1Backup file: the checksum covers every byte, the manifest lists what they hold,
+                // and the last member shows the end marker. No need to read it all twice.
+                var footer = plan.Manifest!.Members.Last();
+                if (footer.Kind != "Footer" || !ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, footer.Offset, footer.Length)))
+                {
+                    throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
+                        $"The backup '{path}' does not end with its end-of-dump line. Nothing was changed; use another backup.") { Target = path };
+                }
+
+                plan.SourceDatabase = plan.Manifest.Database;
+                plan.CharacterSet = plan.Manifest.CharacterSet;
+                plan.Collation = plan.Manifest.Collation;
+                plan.TableNames.AddRange(plan.Manifest.Tables.Select(t => t.Name));
+                plan.Statements = plan.Manifest.Members.Count;
+                return plan;
+            }
+
+            plan.Manifest = null;
             var content = ArchiveReader.Check(path, (read, total) => progress?.Report(new RestoreProgress { Activity = "Checking the backup", BytesRead = read, BytesTotal = total }));
             if (content.Problem != null)
             {
@@ -41,10 +62,6 @@ namespace B1Backup.Core.Restore
                     $"The backup '{path}' is not a complete dump: {content.Problem} Nothing was changed; use another backup.") { Target = path };
             }
 
-            plan.Manifest = BackupManifest.TryRead(path);
-            plan.SourceDatabase = plan.Manifest?.Database;
-            plan.CharacterSet = plan.Manifest?.CharacterSet;
-            plan.Collation = plan.Manifest?.Collation;
             using (var file = ArchiveReader.OpenFile(path))
             using (var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path)))
             {
@@ -86,7 +103,8 @@ namespace B1Backup.Core.Restore
         {
             var stopwatch = Stopwatch.StartNew();
             log($"Target: database {Sql.Identifier(targetDatabase)} on {settings.Server} ({mode})");
-            List<RestoreCheck> checks;
+            List<RestoreCheck>? stagingChecks = null;
+            long stagingRows = 0;
             if (mode == RestoreMode.InPlace)
             {
                 RecreateDatabase(settings, targetDatabase, plan, log);
@@ -108,7 +126,8 @@ namespace B1Backup.Core.Restore
                 {
                     log($"Loading into the staging database {Sql.Identifier(staging)}; {Sql.Identifier(targetDatabase)} stays as it is until the copy is complete and verified.");
                     Load(plan, settings.WithDatabase(staging), progress, log, cancel);
-                    var failed = Verify(settings.WithDatabase(staging), staging, plan, out _, out _).Where(c => !c.Passed).ToList();
+                    stagingChecks = Verify(settings.WithDatabase(staging), staging, plan, countRows: true, out _, out stagingRows);
+                    var failed = stagingChecks.Where(c => !c.Passed).ToList();
                     if (failed.Count > 0)
                     {
                         throw new B1BackupException("RestoreVerificationFailed", FailureKind.InvalidData,
@@ -118,22 +137,39 @@ namespace B1Backup.Core.Restore
                     cancel.ThrowIfCancellationRequested();
                     new DatabaseSwap(settings, staging, targetDatabase, log).Run(plan.CharacterSet, plan.Collation);
                 }
-                catch (Exception e) when (e is MySqlException || e is OperationCanceledException || e is IOException || (e is B1BackupException b && !b.ErrorId.StartsWith("RestoreSwap", StringComparison.Ordinal)))
-                {
-                    DropQuietly(settings, staging, log);
-                    throw Failed(e, settings, $"The database {Sql.Identifier(targetDatabase)} was not changed.");
-                }
                 catch (B1BackupException e) when (e.ErrorId == "RestoreSwapFailed")
                 {
                     // Rolled back: the restored tables went back to staging, which is no longer needed.
                     DropQuietly(settings, staging, log);
                     throw;
                 }
+                catch (B1BackupException e) when (e.ErrorId == "RestoreSwapRollbackFailed")
+                {
+                    // The staging database may hold the only whole copy of the restored tables: keep it.
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    DropQuietly(settings, staging, log);
+                    if (e is MySqlException || e is OperationCanceledException || e is IOException || e is InvalidOperationException || e is B1BackupException)
+                    {
+                        throw Failed(e, settings, $"The database {Sql.Identifier(targetDatabase)} was not changed.");
+                    }
+
+                    throw;
+                }
 
                 DropQuietly(settings, staging, log);
             }
 
-            checks = Verify(settings.WithDatabase(targetDatabase), targetDatabase, plan, out int tables, out long rows);
+            // After a swap the tables are the verified staging tables: counting their rows again would only cost time.
+            var checks = Verify(settings.WithDatabase(targetDatabase), targetDatabase, plan, countRows: stagingChecks == null, out int tables, out long rows);
+            if (stagingChecks != null)
+            {
+                checks.AddRange(stagingChecks.Where(c => c.Name.StartsWith("Rows:", StringComparison.Ordinal)));
+                rows = stagingRows;
+            }
+
             stopwatch.Stop();
             return new RestoreResult
             {
@@ -150,8 +186,21 @@ namespace B1Backup.Core.Restore
             };
         }
 
-        /// <summary>Runs every statement of the script on one connection to the database the settings name.</summary>
+        /// <summary>Loads the script into the database the settings name: by members in parallel when the manifest lists them, else statement by statement.</summary>
         private static void Load(RestorePlan plan, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+        {
+            if (ParallelLoader.CanLoad(plan))
+            {
+                var started = Stopwatch.StartNew();
+                new ParallelLoader(plan, database, plan.Connections, log).Run(progress, cancel);
+                log($"Loaded {plan.Manifest!.Members.Count} parts in {started.Elapsed.TotalSeconds:N1} s; verifying.");
+                return;
+            }
+
+            LoadSequentially(plan, database, progress, log, cancel);
+        }
+
+        private static void LoadSequentially(RestorePlan plan, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             var started = Stopwatch.StartNew();
             int executed = 0;
@@ -159,7 +208,7 @@ namespace B1Backup.Core.Restore
             using var connection = DatabaseConnector.Open(database);
             using var file = ArchiveReader.OpenFile(plan.Path);
             using var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(plan.Path));
-            SnapshotSession.Execute(connection, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0, SESSION time_zone = '+00:00', SESSION sql_mode = '" + DumpWriter.SessionSqlMode + "'");
+            SnapshotSession.Execute(connection, LoadSession);
             status.BytesTotal = file.Length;
             var skipped = new Dictionary<StatementAction, int>();
             foreach (var statement in new ScriptReader(script).ReadStatements())
@@ -172,16 +221,7 @@ namespace B1Backup.Core.Restore
                     continue;
                 }
 
-                try
-                {
-                    ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Text, $"Line {statement.Line}", log);
-                }
-                catch (MySqlException e)
-                {
-                    string excerpt = statement.Text.Length > 120 ? statement.Text.Substring(0, 120) + "..." : statement.Text;
-                    throw new B1BackupException("RestoreStatementFailed", FailureKind.InvalidData,
-                        $"The statement on line {statement.Line} of the backup failed: {database.Scrub(e.Message)} ({excerpt.Replace('\n', ' ')}).", e);
-                }
+                ExecuteStatement(connection, statement, database, log);
 
                 executed++;
                 status.Statements = executed;
@@ -195,6 +235,31 @@ namespace B1Backup.Core.Restore
             }
 
             log($"Ran {executed} statements in {started.Elapsed.TotalSeconds:N1} s; verifying.");
+        }
+
+        /// <summary>A manifest with members that records exactly this file's size and hash.</summary>
+        private static bool DescribesThisFile(BackupManifest? manifest, ChecksumResult checksum, string path) =>
+            manifest != null
+            && manifest.Members.Count > 0
+            && manifest.Sha256 == checksum.Actual
+            && manifest.Size == new FileInfo(path).Length
+            && manifest.Members.Sum(m => m.Length) == manifest.Size;
+
+        /// <summary>The session every loading connection runs in, whatever the script sets itself.</summary>
+        internal const string LoadSession = "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0, SESSION time_zone = '+00:00', SESSION sql_mode = '" + DumpWriter.SessionSqlMode + "'";
+
+        internal static void ExecuteStatement(MySqlConnection connection, ScriptStatement statement, ConnectionSettings database, Action<string> log)
+        {
+            try
+            {
+                ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Text, $"Line {statement.Line}", log);
+            }
+            catch (MySqlException e)
+            {
+                string excerpt = statement.Text.Length > 120 ? statement.Text.Substring(0, 120) + "..." : statement.Text;
+                throw new B1BackupException("RestoreStatementFailed", FailureKind.InvalidData,
+                    $"The statement on line {statement.Line} of the backup failed: {database.Scrub(e.Message)} ({excerpt.Replace('\n', ' ')}).", e);
+            }
         }
 
         private static B1BackupException Failed(Exception e, ConnectionSettings settings, string state)
@@ -293,7 +358,7 @@ namespace B1Backup.Core.Restore
             SnapshotSession.Execute(connection, create);
         }
 
-        private static List<RestoreCheck> Verify(ConnectionSettings settings, string database, RestorePlan plan, out int tableCount, out long rowCount)
+        private static List<RestoreCheck> Verify(ConnectionSettings settings, string database, RestorePlan plan, bool countRows, out int tableCount, out long rowCount)
         {
             var checks = new List<RestoreCheck>();
             tableCount = 0;
@@ -328,7 +393,7 @@ namespace B1Backup.Core.Restore
                 Message = missing.Count == 0 ? $"All {expectedTables.Count} tables of the backup are there." : "Missing tables: " + string.Join(", ", missing),
             });
 
-            foreach (string table in present.OrderBy(t => t, StringComparer.Ordinal))
+            foreach (string table in present.OrderBy(t => t, StringComparer.Ordinal).Where(_ => countRows))
             {
                 using var count = new MySqlCommand("SELECT COUNT(*) FROM " + Sql.Identifier(table), connection);
                 long actual = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);

@@ -22,6 +22,12 @@ namespace B1Backup.Core.Restore
 
         public int Statements { get; set; }
 
+        /// <summary>Connections a parallel load uses (B1Backup files with a manifest).</summary>
+        public int Connections { get; set; } = DefaultConnections;
+
+        /// <summary>Loading is bound by the server: a few more connections than cores keep it busy.</summary>
+        public static int DefaultConnections => Math.Max(4, Math.Min(16, Environment.ProcessorCount * 2));
+
         /// <summary>Tables the script creates: checked against the restored database.</summary>
         public List<string> TableNames { get; } = new List<string>();
     }
@@ -45,6 +51,12 @@ namespace B1Backup.Core.Restore
         public long BytesTotal { get; set; }
 
         public int Statements { get; set; }
+
+        /// <summary>Connections a parallel load uses (B1Backup files with a manifest).</summary>
+        public int Connections { get; set; } = DefaultConnections;
+
+        /// <summary>Loading is bound by the server: a few more connections than cores keep it busy.</summary>
+        public static int DefaultConnections => Math.Max(4, Math.Min(16, Environment.ProcessorCount * 2));
 
         public int StatementsTotal { get; set; }
     }

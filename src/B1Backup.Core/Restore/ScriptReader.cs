@@ -28,12 +28,18 @@ namespace B1Backup.Core.Restore
     /// </summary>
     public sealed class ScriptReader
     {
+        private const string SpecialBytes = "'\"`#-/*\n\\";
+
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
         private readonly Stream input;
         private readonly byte[] buffer = new byte[1 << 16];
-        private readonly List<byte> current = new List<byte>(1 << 16);
         private readonly List<(int Start, int End)> literals = new List<(int, int)>();
+
+        /// <summary>Bytes that end a run of plain code: quotes, comment starts, newlines, the delimiter's first byte.</summary>
+        private readonly bool[] special = new bool[256];
+        private byte[] current = new byte[1 << 16];
+        private int currentLength;
         private int bufferLength;
         private int bufferPosition;
         private long line = 1;
@@ -42,6 +48,7 @@ namespace B1Backup.Core.Restore
         public ScriptReader(Stream input)
         {
             this.input = input;
+            SetDelimiter(delimiter);
         }
 
         public string Delimiter => Encoding.UTF8.GetString(delimiter);
@@ -89,7 +96,7 @@ namespace B1Backup.Core.Restore
             if (b >= 0)
             {
                 bufferPosition++;
-                current.Add((byte)b);
+                Append(buffer, bufferPosition - 1, 1);
                 if (b == '\n')
                 {
                     line++;
@@ -97,6 +104,72 @@ namespace B1Backup.Core.Restore
             }
 
             return b;
+        }
+
+        private void Append(byte[] source, int offset, int count)
+        {
+            if (currentLength + count > current.Length)
+            {
+                Array.Resize(ref current, Math.Max(current.Length * 2, currentLength + count));
+            }
+
+            Buffer.BlockCopy(source, offset, current, currentLength, count);
+            currentLength += count;
+        }
+
+        /// <summary>Takes the byte at hand and every following byte up to the next special one, in bulk.</summary>
+        private void TakeRun()
+        {
+            Take();
+            while (Peek() >= 0)
+            {
+                int start = bufferPosition;
+                int i = start;
+                while (i < bufferLength && !special[buffer[i]])
+                {
+                    i++;
+                }
+
+                Append(buffer, start, i - start);
+                bufferPosition = i;
+                if (i < bufferLength)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Inside a quoted string: takes bytes in bulk up to the next quote, backslash or newline.</summary>
+        private void TakeQuotedRun(byte quote)
+        {
+            while (Peek() >= 0)
+            {
+                int start = bufferPosition;
+                int i = start;
+                while (i < bufferLength && buffer[i] != quote && buffer[i] != '\\' && buffer[i] != '\n')
+                {
+                    i++;
+                }
+
+                Append(buffer, start, i - start);
+                bufferPosition = i;
+                if (i < bufferLength)
+                {
+                    return;
+                }
+            }
+        }
+
+        private void SetDelimiter(byte[] value)
+        {
+            delimiter = value;
+            Array.Clear(special, 0, special.Length);
+            foreach (char c in SpecialBytes)
+            {
+                special[c] = true;
+            }
+
+            special[value[0]] = true;
         }
 
         private bool AtDelimiter()
@@ -114,7 +187,7 @@ namespace B1Backup.Core.Restore
 
         private ScriptStatement? Next()
         {
-            current.Clear();
+            currentLength = 0;
             literals.Clear();
             bool hasCode = false;
             bool atLineStart = true;
@@ -130,7 +203,7 @@ namespace B1Backup.Core.Restore
 
                 if (!hasCode && atLineStart && TryDelimiterCommand())
                 {
-                    current.Clear();
+                    currentLength = 0;
                     literals.Clear();
                     startLine = line;
                     continue;
@@ -144,7 +217,7 @@ namespace B1Backup.Core.Restore
                         return Emit(startLine);
                     }
 
-                    current.Clear();
+                    currentLength = 0;
                     continue;
                 }
 
@@ -154,9 +227,9 @@ namespace B1Backup.Core.Restore
                     if (b == '\n')
                     {
                         atLineStart = true;
-                        if (current.Count > 0 && IsBlank())
+                        if (currentLength > 0 && IsBlank())
                         {
-                            current.Clear();
+                            currentLength = 0;
                             startLine = line;
                         }
                     }
@@ -198,7 +271,7 @@ namespace B1Backup.Core.Restore
                         break;
                     default:
                         hasCode = true;
-                        Take();
+                        TakeRun();
                         break;
                 }
             }
@@ -206,9 +279,9 @@ namespace B1Backup.Core.Restore
 
         private bool IsBlank()
         {
-            foreach (byte b in current)
+            for (int i = 0; i < currentLength; i++)
             {
-                if (!char.IsWhiteSpace((char)b))
+                if (!char.IsWhiteSpace((char)current[i]))
                 {
                     return false;
                 }
@@ -263,17 +336,18 @@ namespace B1Backup.Core.Restore
                 throw new B1BackupException("ScriptSyntax", FailureKind.InvalidData, $"Line {line - 1}: DELIMITER without a delimiter.");
             }
 
-            delimiter = Encoding.UTF8.GetBytes(text);
+            SetDelimiter(Encoding.UTF8.GetBytes(text));
             return true;
         }
 
         private void ReadQuoted(byte quote)
         {
-            int start = current.Count;
+            int start = currentLength;
             long startLine = line;
             Take();
             while (true)
             {
+                TakeQuotedRun(quote);
                 int b = Take();
                 if (b < 0)
                 {
@@ -305,7 +379,7 @@ namespace B1Backup.Core.Restore
 
             if (quote != '`')
             {
-                literals.Add((start, current.Count));
+                literals.Add((start, currentLength));
             }
         }
 
@@ -334,14 +408,15 @@ namespace B1Backup.Core.Restore
 
         private ScriptStatement Emit(long startLine)
         {
-            byte[] bytes = current.ToArray();
             string text;
             try
             {
-                text = StrictUtf8.GetString(bytes);
+                text = StrictUtf8.GetString(current, 0, currentLength);
             }
             catch (DecoderFallbackException)
             {
+                byte[] bytes = new byte[currentLength];
+                Buffer.BlockCopy(current, 0, bytes, 0, currentLength);
                 text = RewriteBinaryLiterals(bytes);
             }
 

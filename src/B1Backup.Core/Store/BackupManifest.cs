@@ -57,6 +57,9 @@ namespace B1Backup.Core.Store
 
         public List<ManifestObject> Objects { get; set; } = new List<ManifestObject>();
 
+        /// <summary>The independently compressed members of the file, in order: what a parallel restore reads.</summary>
+        public List<ManifestMember> Members { get; set; } = new List<ManifestMember>();
+
         private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
         {
             WriteIndented = true,
@@ -93,6 +96,23 @@ namespace B1Backup.Core.Store
         public long Rows { get; set; }
 
         public long DataBytes { get; set; }
+    }
+
+    /// <summary>One independently compressed part of the file.</summary>
+    public sealed class ManifestMember
+    {
+        /// <summary>Header, Schema (one table's CREATE), Data (rows of one table), Objects (views, routines, triggers, events) or Footer.</summary>
+        public string Kind { get; set; } = string.Empty;
+
+        public string? Table { get; set; }
+
+        public long Offset { get; set; }
+
+        public long Length { get; set; }
+
+        public long UncompressedLength { get; set; }
+
+        public long Rows { get; set; }
     }
 
     /// <summary>A view, routine, trigger, event or sequence in the dump.</summary>

@@ -14,6 +14,19 @@ namespace B1Backup.Commands
 
         protected void ThrowEngineError(B1BackupException e, object? target = null) => ThrowTerminatingError(ToErrorRecord(e, target));
 
+        /// <summary>Verbose output for the engine's log: never throws, so a stopped pipeline cannot cut the engine's clean-up short.</summary>
+        protected void Log(string message)
+        {
+            try
+            {
+                WriteVerbose(message);
+            }
+            catch (PipelineStoppedException)
+            {
+                // Ctrl+C: the engine is told through its cancellation token.
+            }
+        }
+
         /// <summary>A path as PowerShell sees it (relative to the current location, PSDrives resolved) made a file-system path.</summary>
         protected string ToFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 

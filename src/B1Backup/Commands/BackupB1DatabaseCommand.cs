@@ -27,11 +27,16 @@ namespace B1Backup.Commands
         [Parameter]
         public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
 
+        /// <summary>Reader connections sharing one snapshot (each also compresses). Default: the number of cores, at least 2, at most 8.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int Parallel { get; set; } = BackupRequest.DefaultReaders;
+
         protected override void EndProcessing()
         {
             var settings = ResolveConnection();
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
-            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression };
+            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel };
             using var progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
             {
                 record.Activity = p.Activity;
@@ -43,7 +48,7 @@ namespace B1Backup.Commands
             });
             try
             {
-                WriteObject(BackupEngine.Run(request, progress, WriteVerbose, cancel.Token));
+                WriteObject(BackupEngine.Run(request, progress, Log, cancel.Token));
             }
             catch (B1BackupException e)
             {

@@ -35,7 +35,16 @@ namespace B1Backup.Commands
             var record = new ProgressRecord(activityId, activity, "Working");
             if (fill(value, record))
             {
-                cmdlet.WriteProgress(record);
+                try
+                {
+                    cmdlet.WriteProgress(record);
+                }
+                catch (PipelineStoppedException)
+                {
+                    // Ctrl+C: the engine sees it through its cancellation token and cleans up first.
+                    return;
+                }
+
                 shown = true;
                 sinceLast.Restart();
             }
@@ -45,7 +54,14 @@ namespace B1Backup.Commands
         {
             if (shown)
             {
-                cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                try
+                {
+                    cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                }
+                catch (PipelineStoppedException)
+                {
+                    // Stopped pipelines take their progress bars with them.
+                }
             }
         }
     }

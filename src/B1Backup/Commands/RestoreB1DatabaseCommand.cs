@@ -33,6 +33,11 @@ namespace B1Backup.Commands
         [Parameter]
         public string? Environment { get; set; }
 
+        /// <summary>Connections that load a B1Backup file's parts at once. Default: twice the cores, at least 4.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int Parallel { get; set; } = RestorePlan.DefaultConnections;
+
         /// <summary>
         /// Load the target directly instead of a staging copy that is swapped in: for users who may not
         /// create other databases. A failure then leaves the target partly restored.
@@ -61,7 +66,8 @@ namespace B1Backup.Commands
                 }
             }
 
-            WriteVerbose($"{path}: checksum OK, end marker present, {plan.Statements} statements.");
+            WriteVerbose($"{path}: checksum OK, end marker present.");
+            plan.Connections = Parallel;
             var settings = ResolveConnection();
             string? target = TargetDatabase ?? settings.Database ?? plan.SourceDatabase;
             if (target == null)
@@ -80,7 +86,7 @@ namespace B1Backup.Commands
             using var progress = NewProgress("Restoring " + target);
             try
             {
-                var result = RestoreEngine.Execute(plan, settings, target, progress, WriteVerbose, cancel.Token, InPlace ? RestoreMode.InPlace : RestoreMode.Staged);
+                var result = RestoreEngine.Execute(plan, settings, target, progress, Log, cancel.Token, InPlace ? RestoreMode.InPlace : RestoreMode.Staged);
                 WriteObject(result);
                 if (!result.Verified)
                 {

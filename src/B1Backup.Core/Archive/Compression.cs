@@ -1,0 +1,79 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Core.Archive
+{
+    /// <summary>
+    /// Compressed members: each chunk of a backup is compressed on its own (as pigz does), so chunks
+    /// compress on every core and the file is still one valid gzip stream for every reader.
+    /// </summary>
+    public static class Compression
+    {
+        /// <summary>
+        /// zlib level 2: on .NET 9+ (zlib-ng) about 25% faster than level 6 for a file about 1% larger.
+        /// Older runtimes, such as Windows PowerShell's, get CompressionLevel.Optimal.
+        /// </summary>
+        public const int GzipLevel = 2;
+
+        private static readonly Func<Stream, Stream>? LevelledGzip = FindLevelledGzip();
+
+        /// <summary>A stream that compresses into <paramref name="output"/> (left open) as one member.</summary>
+        public static Stream Compress(Stream output, CompressionKind kind) => kind switch
+        {
+            CompressionKind.Gzip => LevelledGzip?.Invoke(output) ?? new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
+            CompressionKind.None => new PassThrough(output),
+            _ => throw new B1BackupException("CompressionNotSupported", FailureKind.NotSupported, $"Compression {kind} is not supported yet; use Gzip or None."),
+        };
+
+        /// <summary>new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 2 }, true), where the runtime has it.</summary>
+        private static Func<Stream, Stream>? FindLevelledGzip()
+        {
+            var optionsType = typeof(GZipStream).Assembly.GetType("System.IO.Compression.ZLibCompressionOptions");
+            var constructor = optionsType == null ? null : typeof(GZipStream).GetConstructor(new[] { typeof(Stream), optionsType, typeof(bool) });
+            var level = optionsType?.GetProperty("CompressionLevel");
+            if (constructor == null || level == null)
+            {
+                return null;
+            }
+
+            return output =>
+            {
+                object options = Activator.CreateInstance(optionsType!)!;
+                level.SetValue(options, GzipLevel);
+                return (Stream)constructor.Invoke(new object[] { output, options, true });
+            };
+        }
+
+        /// <summary>For uncompressed backups: writes through, and leaves the output open.</summary>
+        private sealed class PassThrough : Stream
+        {
+            private readonly Stream inner;
+
+            public PassThrough(Stream inner) => this.inner = inner;
+
+            public override bool CanRead => false;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => true;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+            public override void Flush() => inner.Flush();
+
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+        }
+    }
+}

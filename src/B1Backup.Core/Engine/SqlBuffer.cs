@@ -1,0 +1,160 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace B1Backup.Core.Engine
+{
+    /// <summary>
+    /// A growable char buffer for building SQL text without a string per value: the dump's hot path
+    /// appends numbers, escaped literals and hex into it and hands whole runs to the writer.
+    /// </summary>
+    internal sealed class SqlBuffer
+    {
+        private static readonly char[] HexDigits = "0123456789ABCDEF".ToCharArray();
+        private static readonly bool ShortestDoubleIsExact = !System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+        private char[] chars;
+
+        public SqlBuffer(int capacity = 4096)
+        {
+            chars = new char[capacity];
+        }
+
+        public int Length { get; private set; }
+
+        public void Clear() => Length = 0;
+
+        public void Truncate(int length) => Length = length;
+
+        public string ToString(int start, int length) => new string(chars, start, length);
+
+        public override string ToString() => new string(chars, 0, Length);
+
+        public void WriteTo(TextWriter writer) => writer.Write(chars, 0, Length);
+
+        public void Append(char c)
+        {
+            Ensure(1);
+            chars[Length++] = c;
+        }
+
+        public void Append(string text)
+        {
+            Ensure(text.Length);
+            text.CopyTo(0, chars, Length, text.Length);
+            Length += text.Length;
+        }
+
+        public void Append(long number)
+        {
+            if (number >= 0)
+            {
+                Append((ulong)number);
+                return;
+            }
+
+            if (number == long.MinValue)
+            {
+                Append("-9223372036854775808");
+                return;
+            }
+
+            Append('-');
+            Append((ulong)(-number));
+        }
+
+        public void Append(ulong number)
+        {
+            Ensure(20);
+            int start = Length;
+            do
+            {
+                chars[Length++] = (char)('0' + (int)(number % 10));
+                number /= 10;
+            }
+            while (number != 0);
+            Array.Reverse(chars, start, Length - start);
+        }
+
+        /// <summary>Floating point that reads back to the same bits: shortest round-trip form, or 17 digits where "R" is unreliable; -0 kept.</summary>
+        public void AppendDouble(double number)
+        {
+            if (number == 0 && BitConverter.DoubleToInt64Bits(number) < 0)
+            {
+                // "-0" would be parsed as the integer 0; a float literal keeps the sign.
+                Append("-0E0");
+                return;
+            }
+
+            Append(number.ToString(ShortestDoubleIsExact ? "R" : "G17", CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>A single-quoted literal with mysqldump's backslash escapes.</summary>
+        public void AppendLiteral(string value)
+        {
+            Ensure(value.Length + 2);
+            chars[Length++] = '\'';
+            int runStart = 0;
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                char escaped;
+                switch (c)
+                {
+                    case '\0': escaped = '0'; break;
+                    case '\'': escaped = '\''; break;
+                    case '\\': escaped = '\\'; break;
+                    case '\n': escaped = 'n'; break;
+                    case '\r': escaped = 'r'; break;
+                    case '\u001a': escaped = 'Z'; break;
+                    default: continue;
+                }
+
+                AppendRun(value, runStart, i - runStart);
+                Ensure(2 + value.Length - i);
+                chars[Length++] = '\\';
+                chars[Length++] = escaped;
+                runStart = i + 1;
+            }
+
+            AppendRun(value, runStart, value.Length - runStart);
+            Append('\'');
+        }
+
+        /// <summary>0x-prefixed hex, or '' for an empty value (0x alone is not valid SQL).</summary>
+        public void AppendHex(byte[] value, int offset, int count)
+        {
+            if (count == 0)
+            {
+                Append("''");
+                return;
+            }
+
+            Ensure(2 + (count * 2));
+            chars[Length++] = '0';
+            chars[Length++] = 'x';
+            for (int i = offset; i < offset + count; i++)
+            {
+                chars[Length++] = HexDigits[value[i] >> 4];
+                chars[Length++] = HexDigits[value[i] & 0xF];
+            }
+        }
+
+        private void AppendRun(string value, int start, int count)
+        {
+            if (count > 0)
+            {
+                Ensure(count);
+                value.CopyTo(start, chars, Length, count);
+                Length += count;
+            }
+        }
+
+        private void Ensure(int extra)
+        {
+            if (Length + extra > chars.Length)
+            {
+                Array.Resize(ref chars, Math.Max(chars.Length * 2, Length + extra));
+            }
+        }
+    }
+}
