@@ -1,0 +1,207 @@
+<#
+.SYNOPSIS
+Times B1Backup against mariadb-dump, mydumper and myloader on the same data in one run.
+
+.DESCRIPTION
+Installs what it needs on Debian (sysbench, mydumper, pigz, MariaDB), starts a private MariaDB,
+prepares a sysbench data set, and times each job several rounds, reporting medians:
+  backup:  mariadb-dump | gzip,  mariadb-dump | pigz -p 2,  mydumper -t 2 -c,  Backup-B1Database
+  restore: gunzip -c | mariadb,  myloader -t 2,                                 Restore-B1Database
+Our cmdlets run inside this PowerShell session, which has imported the module (as an admin's
+prompt or a runbook would); the other tools run as whole processes. Also measured: compressed
+sizes, and the peak memory (RSS) of this process during our backup, on one table and on one 4x
+larger. Prints a table of times and ratios and writes it as JSON and an SVG chart under bench/results.
+
+.EXAMPLE
+dotnet pwsh ./bench/run.ps1
+.EXAMPLE
+dotnet pwsh ./bench/run.ps1 -TableSize 50000 -Rounds 1 -SkipMemoryCheck    # a quick look
+#>
+[CmdletBinding()]
+param(
+    [int] $Tables = 4,
+    [int] $TableSize = 250000,
+    [int] $Rounds = 3,
+    [switch] $SkipMemoryCheck
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = Split-Path $PSScriptRoot
+$resultsDir = Join-Path $PSScriptRoot 'results'
+
+function Install-BenchTools {
+    $missing = @('sysbench', 'mydumper', 'myloader', 'pigz', 'mariadbd', 'mariadb-dump') | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) }
+    if (-not $missing) { return }
+    if (-not ($IsLinux -and (& id -u) -eq '0' -and (Test-Path /etc/debian_version))) {
+        throw "Missing: $($missing -join ', '). Install sysbench, mydumper, pigz and MariaDB 10.11 (Debian: apt-get install sysbench mydumper pigz mariadb-server mariadb-client)."
+    }
+    Write-Host "Installing $($missing -join ', ') from Debian..."
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get update -qq | Out-Null
+    & apt-get install -y -qq sysbench mydumper pigz mariadb-server mariadb-client | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "apt-get install failed ($LASTEXITCODE)." }
+}
+
+function Invoke-Timed([scriptblock] $Action) {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    & $Action
+    $watch.Stop()
+    $watch.Elapsed.TotalSeconds
+}
+
+function Invoke-Bash([string] $Command) {
+    & bash -c "set -o pipefail; $Command"
+    if ($LASTEXITCODE -ne 0) { throw "Failed ($LASTEXITCODE): $Command" }
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count % 2) { $sorted[[int][math]::Floor($sorted.Count / 2)] } else { ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2 }
+}
+
+function Get-PeakRss {
+    # VmHWM: the peak resident set of this process since the last reset.
+    [long](((Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }) -split '\s+')[1]) * 1KB
+}
+
+function Reset-PeakRss { [System.IO.File]::WriteAllText('/proc/self/clear_refs', '5') }
+
+function Invoke-Sysbench([string] $Database, [int] $Count, [int] $Size) {
+    Invoke-Bash "sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port=$($server.Port) --mysql-user=bench --mysql-password=$benchPassword --mysql-db=$Database --tables=$Count --table-size=$Size prepare > /dev/null"
+}
+
+function New-Svg($Rows) {
+    $width = 760; $barHeight = 26; $left = 300; $scale = 380
+    $height = 60 + $Rows.Count * ($barHeight + 10)
+    $max = [math]::Max(1.2, ($Rows | ForEach-Object { $_.Ratio } | Measure-Object -Maximum).Maximum)
+    $svg = [System.Text.StringBuilder]::new()
+    [void]$svg.AppendLine("<svg xmlns='http://www.w3.org/2000/svg' width='$width' height='$height' font-family='sans-serif' font-size='13'>")
+    [void]$svg.AppendLine("<text x='10' y='22' font-size='15' font-weight='bold'>B1Backup time as a share of each tool's (lower is better; line = target)</text>")
+    $y = 40
+    foreach ($row in $Rows) {
+        $w = [int]($scale * $row.Ratio / $max)
+        $color = if ($null -eq $row.Target) { '#5b8def' } elseif ($row.Ratio -le $row.Target) { '#2e9e5b' } else { '#d9534f' }
+        [void]$svg.AppendLine("<text x='10' y='$($y + 17)'>$([System.Security.SecurityElement]::Escape($row.Label))</text>")
+        [void]$svg.AppendLine("<rect x='$left' y='$y' width='$w' height='$barHeight' fill='$color'/>")
+        [void]$svg.AppendLine(("<text x='{0}' y='{1}'>{2:N2}x</text>" -f ($left + $w + 6), ($y + 17), $row.Ratio))
+        if ($null -ne $row.Target) {
+            $tx = $left + [int]($scale * $row.Target / $max)
+            [void]$svg.AppendLine("<line x1='$tx' y1='$($y - 3)' x2='$tx' y2='$($y + $barHeight + 3)' stroke='black' stroke-width='2' stroke-dasharray='4,2'/>")
+        }
+        $y += $barHeight + 10
+    }
+    [void]$svg.AppendLine('</svg>')
+    $svg.ToString()
+}
+
+Install-BenchTools
+& (Join-Path $root 'build.ps1') Build
+Import-Module (Join-Path $root 'B1Backup.psd1') -Force
+Import-Module (Join-Path $root 'tests/TestServer.psm1') -Force
+
+$benchPassword = 'B1bench-pass'
+$work = Join-Path ([System.IO.Path]::GetTempPath()) ("b1bench-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
+New-Item -ItemType Directory -Path $work | Out-Null
+# The whole data set fits in memory, for every tool alike.
+$server = Start-B1TestServer -SkipTimeZones -ExtraArguments '--innodb-buffer-pool-size=2G', '--innodb-log-file-size=1G'
+try {
+    Invoke-B1TestServerSql $server "CREATE USER bench@'%' IDENTIFIED BY '$benchPassword'; GRANT ALL ON *.* TO bench@'%'; CREATE DATABASE sbtest;" | Out-Null
+    # Our cmdlets connect as an admin would by default: TLS, verified against the server's CA.
+    $url = "mysql://bench:$benchPassword@127.0.0.1:$($server.Port)/sbtest?ssl-mode=VERIFY_CA&ssl-ca=$([uri]::EscapeDataString($server.Ca))"
+    $client = "--no-defaults -h127.0.0.1 -P$($server.Port) -ubench"
+    $env:MYSQL_PWD = $benchPassword
+    Write-Host "Preparing sysbench: $Tables tables x $TableSize rows..."
+    Invoke-Sysbench sbtest $Tables $TableSize
+    $sqlBytes = [long](& bash -c "mariadb-dump $client --single-transaction sbtest | wc -c")
+
+    $times = [ordered]@{}
+    foreach ($name in 'dump|gzip', 'dump|pigz', 'mydumper', 'B1 backup', 'gunzip|mariadb', 'myloader', 'B1 restore') { $times[$name] = [System.Collections.Generic.List[double]]::new() }
+    $sizes = @{}
+    $peak = @{}
+    for ($round = 1; $round -le $Rounds; $round++) {
+        Write-Host "Round $round of $Rounds"
+        Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
+        $times['dump|gzip'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | gzip > '$work/dump.sql.gz'" }))
+        $times['dump|pigz'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | pigz -p 2 > '$work/dump-pigz.sql.gz'" }))
+        $times['mydumper'].Add((Invoke-Timed { Invoke-Bash "mydumper -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' -t 2 -c -B sbtest -o '$work/mydumper' > /dev/null" }))
+        Reset-PeakRss
+        $backup = $null
+        $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $url -Path "$work/b1" -Environment bench }))
+        $peak['backup'] = Get-PeakRss
+
+        $sizes['dump|gzip'] = (Get-Item "$work/dump.sql.gz").Length
+        $sizes['dump|pigz'] = (Get-Item "$work/dump-pigz.sql.gz").Length
+        $sizes['mydumper'] = (Get-ChildItem -Recurse -File "$work/mydumper" | Measure-Object Length -Sum).Sum
+        $sizes['B1 backup'] = $backup.Size
+
+        Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_cli; CREATE DATABASE r_cli; DROP DATABASE IF EXISTS r_myloader; DROP DATABASE IF EXISTS r_b1;'"
+        $times['gunzip|mariadb'].Add((Invoke-Timed { Invoke-Bash "gunzip -c '$work/dump.sql.gz' | mariadb $client r_cli" }))
+        $times['myloader'].Add((Invoke-Timed { Invoke-Bash "myloader -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' -t 2 -d '$work/mydumper' -B r_myloader -o > /dev/null" }))
+        Reset-PeakRss
+        $restored = $null
+        $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.Path -TargetDatabase r_b1 -Confirm:$false }))
+        $peak['restore'] = Get-PeakRss
+        if (-not $restored.Verified) { throw 'Our restore did not verify.' }
+        $check = & bash -c "mariadb $client -N -e 'CHECKSUM TABLE sbtest.sbtest1, r_b1.sbtest1 EXTENDED'" | ForEach-Object { ($_ -split '\s+')[1] }
+        if ($check[0] -ne $check[1]) { throw 'Our restore differs from the source (CHECKSUM TABLE).' }
+        Write-Host ("  " + (($times.Keys | ForEach-Object { '{0} {1:N1}s' -f $_, $times[$_][-1] }) -join ', '))
+    }
+
+    $median = [ordered]@{}
+    foreach ($name in $times.Keys) { $median[$name] = Get-Median $times[$name].ToArray() }
+    $ratios = @(
+        [pscustomobject]@{ Label = 'backup vs mydumper -t 2 -c'; Ratio = $median['B1 backup'] / $median['mydumper']; Target = 0.5 }
+        [pscustomobject]@{ Label = 'backup vs mariadb-dump | gzip'; Ratio = $median['B1 backup'] / $median['dump|gzip']; Target = 0.2 }
+        [pscustomobject]@{ Label = 'backup vs mariadb-dump | pigz'; Ratio = $median['B1 backup'] / $median['dump|pigz']; Target = $null }
+        [pscustomobject]@{ Label = 'restore vs myloader -t 2'; Ratio = $median['B1 restore'] / $median['myloader']; Target = 0.8 }
+        [pscustomobject]@{ Label = 'restore vs gunzip | mariadb'; Ratio = $median['B1 restore'] / $median['gunzip|mariadb']; Target = $null }
+        [pscustomobject]@{ Label = 'size vs mariadb-dump | gzip -6'; Ratio = $sizes['B1 backup'] / $sizes['dump|gzip']; Target = 1.1 }
+    )
+
+    $memory = $null
+    if (-not $SkipMemoryCheck) {
+        Write-Host 'Memory: one table, then one 4x larger...'
+        $memory = foreach ($size in $TableSize, ($TableSize * 4)) {
+            Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS sbmem; CREATE DATABASE sbmem;'"
+            Invoke-Sysbench sbmem 1 $size
+            Reset-PeakRss
+            $m = Backup-B1Database -ConnectionString ($url -replace '/sbtest\?', '/sbmem?') -Path "$work/mem" -Environment mem
+            [pscustomobject]@{ Rows = $size; SqlBytes = $m.UncompressedSize; PeakRss = Get-PeakRss }
+            Start-Sleep -Milliseconds 1100
+        }
+    }
+
+    $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1]
+    $report = [ordered]@{
+        Date         = (Get-Date).ToString('yyyy-MM-dd HH:mm')
+        Machine      = "$([Environment]::ProcessorCount) cores, $cpu, $([math]::Round((Get-Content /proc/meminfo -TotalCount 1).Split(' ', [StringSplitOptions]::RemoveEmptyEntries)[1] / 1MB)) GiB"
+        Server       = (& bash -c "mariadb $client -N -e 'SELECT VERSION()'")
+        DataSet      = "sysbench oltp_read_write, $Tables tables x $TableSize rows, $([math]::Round($sqlBytes / 1MB)) MB of SQL"
+        Rounds       = $Rounds
+        MedianSeconds = $median
+        Sizes        = $sizes
+        Ratios       = $ratios
+        PeakRssBytes = $peak
+        Memory       = $memory
+    }
+
+    Write-Host ''
+    Write-Host "$($report.DataSet); $($report.Machine); median of $Rounds"
+    $median.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Job = $_.Key; Seconds = [math]::Round($_.Value, 2); Size = if ($sizes.ContainsKey($_.Key)) { '{0:N1} MB' -f ($sizes[$_.Key] / 1MB) } else { '' } } } | Format-Table -AutoSize | Out-Host
+    $ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = if ($null -ne $_.Target) { "<= $($_.Target)" } else { '' }; Met = if ($null -ne $_.Target) { $_.Ratio -le $_.Target } else { '' } } } | Format-Table -AutoSize | Out-Host
+    Write-Host ('Peak RSS of this PowerShell process: backup {0:N0} MB, restore {1:N0} MB' -f ($peak['backup'] / 1MB), ($peak['restore'] / 1MB))
+    if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS {2:N0} MB' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB)) } }
+
+    New-Item -ItemType Directory -Force -Path $resultsDir | Out-Null
+    $json = $report | ConvertTo-Json -Depth 5
+    $stamp = (Get-Date).ToString('yyyyMMdd_HHmmss')
+    Set-Content -Path (Join-Path $resultsDir "bench_$stamp.json") -Value $json
+    Set-Content -Path (Join-Path $resultsDir 'latest.json') -Value $json
+    Set-Content -Path (Join-Path $resultsDir 'latest.svg') -Value (New-Svg $ratios)
+    Write-Host "Wrote $resultsDir/latest.json and latest.svg"
+} finally {
+    Remove-Item Env:MYSQL_PWD -ErrorAction SilentlyContinue
+    Stop-B1TestServer $server
+    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+}
