@@ -116,7 +116,7 @@ try {
     $sqlBytes = [long](& bash -c "mariadb-dump $client --single-transaction sbtest | wc -c")
 
     $times = [ordered]@{}
-    foreach ($name in 'dump|gzip', 'dump|pigz', 'mydumper', 'B1 backup', 'gunzip|mariadb', 'myloader', 'B1 restore') { $times[$name] = [System.Collections.Generic.List[double]]::new() }
+    foreach ($name in 'dump|gzip', 'dump|pigz', 'mydumper', 'B1 backup', 'B1 backup zstd', 'gunzip|mariadb', 'myloader', 'B1 restore') { $times[$name] = [System.Collections.Generic.List[double]]::new() }
     $sizes = @{}
     $peak = @{}
     for ($round = 1; $round -le $Rounds; $round++) {
@@ -129,11 +129,14 @@ try {
         $backup = $null
         $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $url -Path "$work/b1" -Environment bench }))
         $peak['backup'] = Get-PeakRss
+        $zstd = $null
+        $times['B1 backup zstd'].Add((Invoke-Timed { $script:zstd = Backup-B1Database -ConnectionString $url -Path "$work/b1zstd" -Environment bench -Compression Zstd }))
 
         $sizes['dump|gzip'] = (Get-Item "$work/dump.sql.gz").Length
         $sizes['dump|pigz'] = (Get-Item "$work/dump-pigz.sql.gz").Length
         $sizes['mydumper'] = (Get-ChildItem -Recurse -File "$work/mydumper" | Measure-Object Length -Sum).Sum
         $sizes['B1 backup'] = $backup.Size
+        $sizes['B1 backup zstd'] = $zstd.Size
 
         Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_cli; CREATE DATABASE r_cli; DROP DATABASE IF EXISTS r_myloader; DROP DATABASE IF EXISTS r_b1;'"
         $times['gunzip|mariadb'].Add((Invoke-Timed { Invoke-Bash "gunzip -c '$work/dump.sql.gz' | mariadb $client r_cli" }))

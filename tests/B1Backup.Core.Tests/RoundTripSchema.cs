@@ -82,6 +82,7 @@ namespace B1Backup.Core.Tests
             // 14. Many rows; no primary key with duplicate rows; composite and string primary keys.
             yield return "CREATE TABLE many (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(40))";
             yield return "INSERT INTO many (v) SELECT MD5(seq) FROM seq_1_to_30000";
+            yield return "ANALYZE TABLE many";
             yield return "CREATE TABLE nopk (a INT, b VARCHAR(10))";
             yield return "INSERT INTO nopk VALUES (1, 'x'), (1, 'x'), (2, NULL), (2, NULL), (NULL, NULL)";
             yield return "CREATE TABLE composite (a INT, b VARCHAR(20), v INT, PRIMARY KEY (a, b))";

@@ -68,6 +68,31 @@ Describe 'Backup-B1Database' {
         }
     }
 
+    It 'writes .sql.zst and plain .sql backups that zstd -dc | mariadb and mariadb restore, and that list and verify alike' {
+        $zst = Backup-B1Database -Path $root -Database $database -Environment zstd -Compression Zstd
+        $zst.Name | Should -Match '\.sql\.zst$'
+        Start-Sleep -Milliseconds 1100
+        $plain = Backup-B1Database -Path $root -Database $database -Environment zstd -Compression None
+        $plain.Name | Should -Match '\.sql$'
+        @(Get-B1Backup -Path $root -Environment zstd).Count | Should -Be 2
+        (Get-B1Backup -Path $root -Environment zstd | Test-B1BackupChecksum -Deep).Passed | Should -Not -Contain $false
+        foreach ($file in $zst.Path, $plain.Path) {
+            $copy = New-TestDatabase -Prefix b1bkzst
+            try {
+                & bash -c 'case "$0" in *.zst) zstd -dcq "$0" ;; *) cat "$0" ;; esac > "$0.restore.sql"' $file
+                Invoke-ClientTool -Tool mariadb -Arguments @($copy) -InputFile "$file.restore.sql" | Out-Null
+                Invoke-TestSql -Database $copy -Sql 'SELECT COUNT(*), SUM(price) FROM orders' | Should -Be (Invoke-TestSql -Database $database -Sql 'SELECT COUNT(*), SUM(price) FROM orders')
+            } finally {
+                Remove-Item -LiteralPath "$file.restore.sql" -ErrorAction SilentlyContinue
+                Remove-TestDatabase $copy
+            }
+        }
+        $target = 'b1bkzst_r_{0}' -f [guid]::NewGuid().ToString('n').Substring(0, 8)
+        try {
+            (Restore-B1Database -Path $zst.Path -TargetDatabase $target -Confirm:$false).Verified | Should -BeTrue
+        } finally { Remove-TestDatabase $target }
+    }
+
     It 'tells the old script''s story with -Verbose, without the password' {
         $story | Should -Match 'Environment: staging'
         $story | Should -Match "Database: $database"

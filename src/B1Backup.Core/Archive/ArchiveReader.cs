@@ -38,8 +38,8 @@ namespace B1Backup.Core.Archive
         public static Stream OpenContent(Stream file, CompressionKind compression) => compression switch
         {
             CompressionKind.Gzip => new GZipStream(file, CompressionMode.Decompress),
-            CompressionKind.None => file,
-            _ => throw new B1BackupException("CompressionNotSupported", FailureKind.NotSupported, "Zstandard backups cannot be read yet."),
+            CompressionKind.Zstd => new ZstdSharp.DecompressionStream(file),
+            _ => file,
         };
 
         public static FileStream OpenFile(string path) =>
@@ -99,7 +99,7 @@ namespace B1Backup.Core.Archive
                     check.Problem = "The script does not end with an end-of-dump line: the dump was cut short when it was written, or the file was truncated since.";
                 }
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException || e is ZstdSharp.ZstdException || e is EndOfStreamException)
             {
                 hashing.DrainRest();
                 check.Problem = "The file cannot be decompressed: " + e.Message;

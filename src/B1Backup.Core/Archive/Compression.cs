@@ -25,9 +25,12 @@ namespace B1Backup.Core.Archive
         public static Stream Compress(Stream output, CompressionKind kind) => kind switch
         {
             CompressionKind.Gzip => LevelledGzip?.Invoke(output) ?? new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
-            CompressionKind.None => new PassThrough(output),
-            _ => throw new B1BackupException("CompressionNotSupported", FailureKind.NotSupported, $"Compression {kind} is not supported yet; use Gzip or None."),
+            CompressionKind.Zstd => new ZstdSharp.CompressionStream(output, ZstdLevel, leaveOpen: true),
+            _ => new PassThrough(output),
         };
+
+        /// <summary>zstd's own default: compresses better than gzip -6 at several times its speed.</summary>
+        public const int ZstdLevel = 3;
 
         /// <summary>new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 2 }, true), where the runtime has it.</summary>
         private static Func<Stream, Stream>? FindLevelledGzip()

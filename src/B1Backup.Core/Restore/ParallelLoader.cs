@@ -37,8 +37,7 @@ namespace B1Backup.Core.Restore
             this.log = log;
         }
 
-        public static bool CanLoad(RestorePlan plan) =>
-            plan.Manifest != null && plan.Manifest.Members.Count > 0 && ArchiveReader.CompressionOf(plan.Path) != CompressionKind.Zstd;
+        public static bool CanLoad(RestorePlan plan) => plan.Manifest != null && plan.Manifest.Members.Count > 0;
 
         public void Run(IProgress<RestoreProgress>? progress, CancellationToken cancel)
         {
@@ -59,7 +58,7 @@ namespace B1Backup.Core.Restore
 
             RunInParallel(data.Count, (connection, file, index, token) =>
             {
-                Load(connection, file, data[index], transaction: true, token);
+                LoadRetryingDeadlocks(connection, file, data[index], token);
                 Done(data[index]);
             }, $"Loading {data.Count} data parts", progress, status, cancel);
             if (deferredIndexes.Count > 0)
@@ -157,7 +156,32 @@ namespace B1Backup.Core.Restore
         {
             var connection = DatabaseConnector.Open(database);
             SnapshotSession.Execute(connection, RestoreEngine.LoadSession);
+
+            // No gap locks between parts of one table loading side by side.
+            SnapshotSession.Execute(connection, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
             return connection;
+        }
+
+        /// <summary>
+        /// Parts of one table load side by side; InnoDB may pick one of them as a deadlock victim.
+        /// Its transaction was rolled back whole, so loading the part again is exact.
+        /// </summary>
+        private void LoadRetryingDeadlocks(MySqlConnection connection, FileStream file, ManifestMember member, CancellationToken cancel)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    Load(connection, file, member, transaction: true, cancel);
+                    return;
+                }
+                catch (B1BackupException e) when (attempt < 5 && e.InnerException is MySqlException m && (m.Number == 1213 || m.Number == 1205))
+                {
+                    SnapshotSession.Execute(connection, "ROLLBACK");
+                    log($"A part of table {member.Table} met a lock conflict ({m.Message}); loading it again (attempt {attempt + 1}).");
+                    Thread.Sleep(100 * attempt);
+                }
+            }
         }
 
         /// <summary>Runs one member's statements, in one transaction for data.</summary>

@@ -145,11 +145,7 @@ namespace B1Backup.Core.Store
             try
             {
                 using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
-                using Stream content = compression == CompressionKind.Gzip ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-                if (compression == CompressionKind.Zstd)
-                {
-                    return;
-                }
+                using Stream content = Archive.ArchiveReader.OpenContent(file, compression);
 
                 byte[] buffer = new byte[4096];
                 int total = 0;
@@ -161,7 +157,7 @@ namespace B1Backup.Core.Store
 
                 header = Encoding.UTF8.GetString(buffer, 0, total);
             }
-            catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException || e is ZstdSharp.ZstdException)
             {
                 return;
             }
