@@ -35,6 +35,7 @@ namespace B1Backup.Core.Archive
             FinalPath = finalPath;
             TemporaryPath = finalPath + PartialMarker + Guid.NewGuid().ToString("N").Substring(0, 8);
             file = new FileStream(TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            FileProtection.RestrictFile(TemporaryPath);
             hashing = new HashingStream(file);
         }
 
@@ -119,6 +120,7 @@ namespace B1Backup.Core.Archive
             {
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
+                    FileProtection.RestrictFile(temporary);
                     byte[] bytes = new UTF8Encoding(false).GetBytes(content);
                     stream.Write(bytes, 0, bytes.Length);
                     stream.Flush(flushToDisk: true);

@@ -35,6 +35,9 @@ namespace B1Backup.Core.Engine
         /// <summary>Tables larger than this (InnoDB data length) are read in several primary-key ranges.</summary>
         public long ChunkBytes { get; set; } = ChunkPlanner.DefaultChunkBytes;
 
+        /// <summary>When set, a .sig sidecar (HMAC-SHA-256 with this key) lets restores and checks detect tampering.</summary>
+        public byte[]? SigningKey { get; set; }
+
         public static int DefaultReaders => Math.Max(2, Math.Min(8, System.Environment.ProcessorCount));
     }
 
@@ -111,6 +114,11 @@ namespace B1Backup.Core.Engine
         public static BackupResult Run(BackupRequest request, IProgress<BackupProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             BackupName.ValidateEnvironment(request.Environment);
+            if (request.SigningKey != null)
+            {
+                BackupSignature.ValidateKey(request.SigningKey);
+            }
+
             var settings = request.Connection;
             string database = settings.Database
                 ?? throw new B1BackupException("MissingDatabase", FailureKind.InvalidArgument,
@@ -178,12 +186,17 @@ namespace B1Backup.Core.Engine
             try
             {
                 ArchiveWriter.WriteSidecar(manifestPath, manifest.ToJson());
+                if (request.SigningKey != null)
+                {
+                    ArchiveWriter.WriteSidecar(BackupSignature.PathFor(path), BackupSignature.Create(request.SigningKey, path, archiveResult.Sha256));
+                }
+
                 ArchiveWriter.WriteSidecar(checksumPath, ChecksumFile.FormatLine(archiveResult.Sha256, System.IO.Path.GetFileName(path)));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 // A backup without its checksum cannot be trusted later: take it all back.
-                foreach (string written in new[] { checksumPath, manifestPath, path })
+                foreach (string written in new[] { checksumPath, BackupSignature.PathFor(path), manifestPath, path })
                 {
                     File.Delete(written);
                 }
@@ -289,7 +302,21 @@ namespace B1Backup.Core.Engine
             string folder = System.IO.Path.Combine(root, environment);
             try
             {
+                bool rootIsNew = !Directory.Exists(root);
+                bool folderIsNew = !Directory.Exists(folder);
                 Directory.CreateDirectory(folder);
+
+                // Folders B1Backup creates are private to their owner; an existing folder keeps the rights its admin gave it.
+                if (rootIsNew)
+                {
+                    FileProtection.RestrictDirectory(root);
+                }
+
+                if (folderIsNew)
+                {
+                    FileProtection.RestrictDirectory(folder);
+                }
+
                 string probe = System.IO.Path.Combine(folder, ".b1backup-write-test-" + Guid.NewGuid().ToString("N").Substring(0, 8));
                 using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
                 {

@@ -29,9 +29,12 @@ namespace B1Backup.Core.Restore
         private Exception? failure;
         private readonly List<string> deferredIndexes = new List<string>();
 
-        public ParallelLoader(RestorePlan plan, ConnectionSettings database, int connections, Action<string> log)
+        private readonly StatementGuard guard;
+
+        public ParallelLoader(RestorePlan plan, StatementGuard guard, ConnectionSettings database, int connections, Action<string> log)
         {
             this.plan = plan;
+            this.guard = guard;
             this.database = database;
             this.connections = Math.Max(1, connections);
             this.log = log;
@@ -201,7 +204,8 @@ namespace B1Backup.Core.Restore
             foreach (var statement in new ScriptReader(content).ReadStatements())
             {
                 cancel.ThrowIfCancellationRequested();
-                if (StatementPolicy.Classify(statement.Text) != StatementAction.Execute)
+                var action = member.Kind == "Data" ? guard.JudgeData(statement) : guard.Judge(statement);
+                if (action != StatementAction.Execute)
                 {
                     continue;
                 }

@@ -24,10 +24,10 @@ namespace B1Backup.Core.Restore
         /// Reads the whole backup without a server: its checksum, its end marker and every statement.
         /// Any problem stops here, before a connection that writes is opened.
         /// </summary>
-        public static RestorePlan Prepare(string path, IProgress<RestoreProgress>? progress = null)
+        public static RestorePlan Prepare(string path, IProgress<RestoreProgress>? progress = null, byte[]? signingKey = null)
         {
             var plan = new RestorePlan { Path = path };
-            plan.Checksum = ChecksumVerifier.Verify(path);
+            plan.Checksum = ChecksumVerifier.Verify(path, signingKey);
             if (!plan.Checksum.Passed)
             {
                 throw new B1BackupException("ChecksumFailed", FailureKind.InvalidData,
@@ -103,6 +103,7 @@ namespace B1Backup.Core.Restore
         {
             var stopwatch = Stopwatch.StartNew();
             log($"Target: database {Sql.Identifier(targetDatabase)} on {settings.Server} ({mode})");
+            var guard = Screen(plan, targetDatabase);
             List<RestoreCheck>? stagingChecks = null;
             long stagingRows = 0;
             if (mode == RestoreMode.InPlace)
@@ -110,7 +111,7 @@ namespace B1Backup.Core.Restore
                 RecreateDatabase(settings, targetDatabase, plan, log);
                 try
                 {
-                    Load(plan, settings.WithDatabase(targetDatabase), progress, log, cancel);
+                    Load(plan, guard, settings.WithDatabase(targetDatabase), progress, log, cancel);
                 }
                 catch (Exception e) when (e is MySqlException || e is B1BackupException || e is OperationCanceledException || e is IOException)
                 {
@@ -125,7 +126,7 @@ namespace B1Backup.Core.Restore
                 try
                 {
                     log($"Loading into the staging database {Sql.Identifier(staging)}; {Sql.Identifier(targetDatabase)} stays as it is until the copy is complete and verified.");
-                    Load(plan, settings.WithDatabase(staging), progress, log, cancel);
+                    Load(plan, guard, settings.WithDatabase(staging), progress, log, cancel);
                     stagingChecks = Verify(settings.WithDatabase(staging), staging, plan, countRows: true, out _, out stagingRows);
                     var failed = stagingChecks.Where(c => !c.Passed).ToList();
                     if (failed.Count > 0)
@@ -187,20 +188,20 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>Loads the script into the database the settings name: by members in parallel when the manifest lists them, else statement by statement.</summary>
-        private static void Load(RestorePlan plan, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+        private static void Load(RestorePlan plan, StatementGuard guard, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             if (ParallelLoader.CanLoad(plan))
             {
                 var started = Stopwatch.StartNew();
-                new ParallelLoader(plan, database, plan.Connections, log).Run(progress, cancel);
+                new ParallelLoader(plan, guard, database, plan.Connections, log).Run(progress, cancel);
                 log($"Loaded {plan.Manifest!.Members.Count} parts in {started.Elapsed.TotalSeconds:N1} s; verifying.");
                 return;
             }
 
-            LoadSequentially(plan, database, progress, log, cancel);
+            LoadSequentially(plan, guard, database, progress, log, cancel);
         }
 
-        private static void LoadSequentially(RestorePlan plan, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+        private static void LoadSequentially(RestorePlan plan, StatementGuard guard, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             var started = Stopwatch.StartNew();
             int executed = 0;
@@ -214,7 +215,7 @@ namespace B1Backup.Core.Restore
             foreach (var statement in new ScriptReader(script).ReadStatements())
             {
                 cancel.ThrowIfCancellationRequested();
-                var action = StatementPolicy.Classify(statement.Text);
+                var action = guard.Judge(statement);
                 if (action != StatementAction.Execute)
                 {
                     skipped[action] = skipped.TryGetValue(action, out int n) ? n + 1 : 1;
@@ -235,6 +236,42 @@ namespace B1Backup.Core.Restore
             }
 
             log($"Ran {executed} statements in {started.Elapsed.TotalSeconds:N1} s; verifying.");
+        }
+
+        /// <summary>
+        /// Judges every statement that will run, before anything is written: the whole script of a
+        /// mysqldump file; the definitions of a B1Backup file (its data parts, INSERTs only, are judged
+        /// strictly as they load into the staging copy).
+        /// </summary>
+        private static StatementGuard Screen(RestorePlan plan, string target)
+        {
+            var guard = new StatementGuard(plan.SourceDatabase, target);
+            if (ParallelLoader.CanLoad(plan))
+            {
+                foreach (var member in plan.Manifest!.Members.Where(m => m.Kind != "Data"))
+                {
+                    using var file = ArchiveReader.OpenFile(plan.Path);
+                    file.Seek(member.Offset, SeekOrigin.Begin);
+                    using var content = ArchiveReader.OpenContent(new BoundedStream(file, member.Length), ArchiveReader.CompressionOf(plan.Path));
+                    foreach (var statement in new ScriptReader(content).ReadStatements())
+                    {
+                        guard.Judge(statement);
+                    }
+                }
+
+                return guard;
+            }
+
+            using (var file = ArchiveReader.OpenFile(plan.Path))
+            using (var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(plan.Path)))
+            {
+                foreach (var statement in new ScriptReader(script).ReadStatements())
+                {
+                    guard.Judge(statement);
+                }
+            }
+
+            return new StatementGuard(plan.SourceDatabase ?? guard.SourceDatabase, target);
         }
 
         /// <summary>A manifest with members that records exactly this file's size and hash.</summary>

@@ -20,7 +20,8 @@ namespace B1Backup.Core.Restore
     /// <summary>Decides, statement by statement, what a restore runs. The start of a statement is read past comments and /*!NNNNN openers.</summary>
     public static class StatementPolicy
     {
-        private static readonly Regex Leading = new Regex(@"\A(?:\s+|--[^\n]*(?:\n|\z)|#[^\n]*(?:\n|\z)|/\*(?![!M])(?:.|\n)*?\*/|/\*M?!\d*)*", RegexOptions.CultureInvariant);
+        // Comments, the openers of executable comments, and whole comments for version 9x.xx.xx that no server runs (mariadb-dump's sandbox line).
+        private static readonly Regex Leading = new Regex(@"\A(?:\s+|--[^\n]*(?:\n|\z)|#[^\n]*(?:\n|\z)|/\*M?!9\d{5}(?:.|\n)*?\*/|/\*(?![!M])(?:.|\n)*?\*/|/\*M?!\d*)*", RegexOptions.CultureInvariant);
 
         private static readonly Regex DatabaseSwitch = new Regex(@"\A(?:USE\b|(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 

@@ -63,7 +63,7 @@ namespace B1Backup.Core.Store
         /// <summary>Deletes a backup and every sidecar of it; the dump goes last so a half-done delete still lists.</summary>
         public static void Delete(BackupInfo backup)
         {
-            foreach (string sidecar in new[] { ChecksumFile.PathFor(backup.Path), BackupManifest.PathFor(backup.Path) })
+            foreach (string sidecar in new[] { ChecksumFile.PathFor(backup.Path), BackupSignature.PathFor(backup.Path), BackupManifest.PathFor(backup.Path) })
             {
                 if (File.Exists(sidecar))
                 {

@@ -16,6 +16,8 @@ namespace B1Backup.Core.Store
         CorruptCompression,
         MissingEndMarker,
         ManifestMismatch,
+        SignatureMissing,
+        SignatureMismatch,
     }
 
     public sealed class ChecksumResult

@@ -8,12 +8,25 @@ namespace B1Backup.Core.Store
     /// <summary>Checks a backup against its .sha256 sidecar and, when they differ, tells why.</summary>
     public static class ChecksumVerifier
     {
-        public static ChecksumResult Verify(string backupPath)
+        /// <summary>Checks the SHA-256 and, given the key it was signed with, the signature.</summary>
+        public static ChecksumResult Verify(string backupPath, byte[]? signingKey = null)
         {
             var result = new ChecksumResult { Path = backupPath, ChecksumPath = ChecksumFile.PathFor(backupPath) };
             try
             {
-                return VerifyInto(result);
+                VerifyInto(result);
+                if (result.Passed && signingKey != null && !BackupSignature.Verify(signingKey, backupPath, result.Actual!, out string problem))
+                {
+                    return Fail(result, File.Exists(BackupSignature.PathFor(backupPath)) ? ChecksumReason.SignatureMismatch : ChecksumReason.SignatureMissing,
+                        problem + " Do not restore this file unless you know why.");
+                }
+
+                if (result.Passed && signingKey != null)
+                {
+                    result.Message = "The file matches its checksum and its signature.";
+                }
+
+                return result;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

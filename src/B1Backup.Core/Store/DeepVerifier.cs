@@ -17,9 +17,9 @@ namespace B1Backup.Core.Store
     {
         private static readonly Regex InsertInto = new Regex(@"\AINSERT\s+(?:IGNORE\s+)?INTO\s+(?:`(?<q>(?:[^`]|``)+)`|(?<p>[\w$]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        public static ChecksumResult Verify(string path, Action<long, long>? progress = null)
+        public static ChecksumResult Verify(string path, Action<long, long>? progress = null, byte[]? signingKey = null)
         {
-            var result = ChecksumVerifier.Verify(path);
+            var result = ChecksumVerifier.Verify(path, signingKey);
             result.Deep = true;
             if (!result.Passed)
             {

@@ -24,6 +24,14 @@ namespace B1Backup.Commands
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "./backups";
 
+        /// <summary>HMAC-SHA-256 key that signs (or checks) the backup's .sig sidecar, as a SecureString.</summary>
+        [Parameter]
+        public System.Security.SecureString? SigningKey { get; set; }
+
+        /// <summary>A file whose bytes are the signing key (at least 16; 32 random bytes is a good key).</summary>
+        [Parameter]
+        public string? SigningKeyPath { get; set; }
+
         [Parameter]
         public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
 
@@ -36,7 +44,7 @@ namespace B1Backup.Commands
         {
             var settings = ResolveConnection();
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
-            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel };
+            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(SigningKey, SigningKeyPath) };
             using var progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
             {
                 record.Activity = p.Activity;

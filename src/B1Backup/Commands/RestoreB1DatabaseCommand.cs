@@ -33,6 +33,14 @@ namespace B1Backup.Commands
         [Parameter]
         public string? Environment { get; set; }
 
+        /// <summary>HMAC-SHA-256 key that signs (or checks) the backup's .sig sidecar, as a SecureString.</summary>
+        [Parameter]
+        public System.Security.SecureString? SigningKey { get; set; }
+
+        /// <summary>A file whose bytes are the signing key (at least 16; 32 random bytes is a good key).</summary>
+        [Parameter]
+        public string? SigningKeyPath { get; set; }
+
         /// <summary>Connections that load a B1Backup file's parts at once. Default: twice the cores, at least 4.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -57,7 +65,7 @@ namespace B1Backup.Commands
             {
                 try
                 {
-                    plan = RestoreEngine.Prepare(path, checking);
+                    plan = RestoreEngine.Prepare(path, checking, ReadSigningKey(SigningKey, SigningKeyPath));
                 }
                 catch (B1BackupException e)
                 {

@@ -16,6 +16,14 @@ namespace B1Backup.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = new string[0];
 
+        /// <summary>HMAC-SHA-256 key that signs (or checks) the backup's .sig sidecar, as a SecureString.</summary>
+        [Parameter]
+        public System.Security.SecureString? SigningKey { get; set; }
+
+        /// <summary>A file whose bytes are the signing key (at least 16; 32 random bytes is a good key).</summary>
+        [Parameter]
+        public string? SigningKeyPath { get; set; }
+
         /// <summary>Also decompress and check the content: compression, end marker, tables and rows against the manifest.</summary>
         [Parameter]
         public SwitchParameter Deep { get; set; }
@@ -23,6 +31,10 @@ namespace B1Backup.Commands
         /// <summary>Return only $true (every file passed) or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
+
+        private byte[]? key;
+
+        protected override void BeginProcessing() => key = ReadSigningKey(SigningKey, SigningKeyPath);
 
         protected override void ProcessRecord()
         {
@@ -37,11 +49,11 @@ namespace B1Backup.Commands
                         record.PercentComplete = p.Total > 0 ? (int)(p.Read * 100 / p.Total) : -1;
                         return true;
                     });
-                    result = DeepVerifier.Verify(file, (read, total) => progress.Report((read, total)));
+                    result = DeepVerifier.Verify(file, (read, total) => progress.Report((read, total)), key);
                 }
                 else
                 {
-                    result = ChecksumVerifier.Verify(file);
+                    result = ChecksumVerifier.Verify(file, key);
                 }
 
                 WriteVerbose($"{result.Path}: {result.Reason}. {result.Message}");
