@@ -17,6 +17,8 @@
         'Get-B1Backup'
         'Test-B1BackupChecksum'
         'Remove-B1Backup'
+        'Invoke-B1RestoreDrill'
+        'Test-B1Rpo'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http;
+using System.Text.RegularExpressions;
+using System.Threading;
+using B1Backup.Core.Connection;
+using B1Backup.Core.Engine;
+using B1Backup.Core.Restore;
+using B1Backup.Core.Store;
+using MySqlConnector;
+
+namespace B1Backup.Core.Drill
+{
+    public sealed class DrillOptions
+    {
+        /// <summary>Endpoints polled after the restore, e.g. /healthz ({"ok":true}) and /readyz ({"ok":true,"db":"up"}).</summary>
+        public IReadOnlyList<Uri> HealthUris { get; set; } = Array.Empty<Uri>();
+
+        public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Keep the scratch database instead of dropping it.</summary>
+        public bool Keep { get; set; }
+
+        public TimeSpan RtoTarget { get; set; } = TimeSpan.FromMinutes(60);
+
+        public TimeSpan RpoTarget { get; set; } = TimeSpan.FromHours(24);
+
+        public byte[]? SigningKey { get; set; }
+
+        public int Connections { get; set; } = RestorePlan.DefaultConnections;
+    }
+
+    public sealed class DrillCheck
+    {
+        public string Phase { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public bool Passed { get; set; }
+
+        public string Message { get; set; } = string.Empty;
+
+        public override string ToString() => (Passed ? "ok   " : "FAIL ") + Phase + "/" + Name + ": " + Message;
+    }
+
+    /// <summary>What a restore drill proved: each phase's time, the recovery time they add up to, and the backup's age.</summary>
+    public sealed class DrillResult
+    {
+        public string Backup { get; set; } = string.Empty;
+
+        public string BackupName { get; set; } = string.Empty;
+
+        public string? Environment { get; set; }
+
+        public string? Database { get; set; }
+
+        public string Server { get; set; } = string.Empty;
+
+        public string ScratchDatabase { get; set; } = string.Empty;
+
+        public bool ScratchKept { get; set; }
+
+        public bool Passed { get; set; }
+
+        public DateTimeOffset StartedAt { get; set; }
+
+        public TimeSpan ChecksumDuration { get; set; }
+
+        public TimeSpan RestoreDuration { get; set; }
+
+        public TimeSpan VerifyDuration { get; set; }
+
+        public TimeSpan HealthDuration { get; set; }
+
+        /// <summary>From "decide to restore" to "healthy": the sum of the phases.</summary>
+        public TimeSpan Rto { get; set; }
+
+        /// <summary>How old the backup is now: the data a restore from it would lose.</summary>
+        public TimeSpan BackupAge { get; set; }
+
+        public TimeSpan RtoTarget { get; set; }
+
+        public TimeSpan RpoTarget { get; set; }
+
+        public bool RtoMet => Rto <= RtoTarget;
+
+        public bool RpoMet => BackupAge <= RpoTarget;
+
+        public int Tables { get; set; }
+
+        public long Rows { get; set; }
+
+        public DrillCheck[] Checks { get; set; } = Array.Empty<DrillCheck>();
+
+        public override string ToString() => $"{BackupName}: {(Passed ? "passed" : "FAILED")}, RTO {Rto}";
+    }
+
+    /// <summary>
+    /// Restores a backup into a scratch database it creates itself (b1drill_&lt;db&gt;_&lt;timestamp&gt;), checks it
+    /// against the backup's record, polls health endpoints, times each phase, and drops the scratch
+    /// database. It never touches a database it did not create.
+    /// </summary>
+    public static class RestoreDrill
+    {
+        public static DrillResult Run(BackupInfo backup, ConnectionSettings settings, DrillOptions options, Action<string> log, CancellationToken cancel)
+        {
+            var started = DateTimeOffset.Now;
+            var checks = new List<DrillCheck>();
+            var result = new DrillResult
+            {
+                Backup = backup.Path,
+                BackupName = backup.Name,
+                Environment = backup.Environment,
+                Database = backup.Database,
+                Server = settings.Server,
+                StartedAt = started,
+                BackupAge = DateTime.Now - backup.Timestamp,
+                RtoTarget = options.RtoTarget,
+                RpoTarget = options.RpoTarget,
+            };
+            result.ScratchDatabase = ScratchName(backup.Database ?? "db", started.LocalDateTime);
+
+            var watch = Stopwatch.StartNew();
+            RestorePlan? plan = null;
+            try
+            {
+                plan = RestoreEngine.Prepare(backup.Path, null, options.SigningKey);
+                plan.Connections = options.Connections;
+                Add(checks, "Checksum", "File", true, plan.Checksum.Message + (plan.Manifest != null ? " The manifest describes this file." : string.Empty));
+            }
+            catch (B1BackupException e)
+            {
+                Add(checks, "Checksum", "File", false, e.Message);
+            }
+
+            result.ChecksumDuration = watch.Elapsed;
+            if (plan != null)
+            {
+                watch.Restart();
+                bool created = false;
+                try
+                {
+                    using (var admin = DatabaseConnector.Open(settings.WithDatabase(null)))
+                    {
+                        if (DatabaseSwap.DatabaseExists(admin, result.ScratchDatabase))
+                        {
+                            throw new B1BackupException("ScratchExists", FailureKind.InvalidArgument,
+                                $"The scratch database {Sql.Identifier(result.ScratchDatabase)} already exists; a drill only uses databases it creates. Run the drill again in a second.");
+                        }
+                    }
+
+                    created = true;
+                    var restored = RestoreEngine.Execute(plan, settings, result.ScratchDatabase, null, log, cancel);
+                    result.RestoreDuration = watch.Elapsed;
+                    Add(checks, "Restore", "Load", true, $"Restored into {result.ScratchDatabase} in {restored.Duration.TotalSeconds:N1} s ({restored.Mode}).");
+
+                    watch.Restart();
+                    Verify(settings.WithDatabase(result.ScratchDatabase), plan, checks, result);
+                    result.VerifyDuration = watch.Elapsed;
+
+                    watch.Restart();
+                    foreach (var uri in options.HealthUris)
+                    {
+                        PollHealth(uri, options.HealthTimeout, checks, cancel);
+                    }
+
+                    result.HealthDuration = watch.Elapsed;
+                }
+                catch (B1BackupException e)
+                {
+                    result.RestoreDuration = result.RestoreDuration == TimeSpan.Zero ? watch.Elapsed : result.RestoreDuration;
+                    Add(checks, "Restore", "Load", false, e.Message);
+                }
+                finally
+                {
+                    if (created)
+                    {
+                        if (options.Keep)
+                        {
+                            result.ScratchKept = true;
+                            log($"Kept the scratch database {Sql.Identifier(result.ScratchDatabase)} (-Keep).");
+                        }
+                        else
+                        {
+                            DropScratch(settings, result.ScratchDatabase, log);
+                        }
+                    }
+                }
+            }
+
+            result.Rto = result.ChecksumDuration + result.RestoreDuration + result.VerifyDuration + result.HealthDuration;
+            Add(checks, "Objectives", "RTO", result.RtoMet, $"Recovery took {Format(result.Rto)} against a target of {Format(result.RtoTarget)}.");
+            Add(checks, "Objectives", "RPO", result.RpoMet, $"The backup is {Format(result.BackupAge)} old against a target of {Format(result.RpoTarget)}.");
+            result.Checks = checks.ToArray();
+            result.Passed = checks.All(c => c.Passed);
+            return result;
+        }
+
+        /// <summary>b1drill_&lt;db&gt;_&lt;yyyyMMddHHmmss&gt;, within the 64-character limit.</summary>
+        public static string ScratchName(string database, DateTime at)
+        {
+            string stamp = at.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+            string safe = Regex.Replace(database, "[^A-Za-z0-9_]", "_");
+            int room = 64 - "b1drill_".Length - stamp.Length - 1;
+            return "b1drill_" + (safe.Length > room ? safe.Substring(0, room) : safe) + "_" + stamp;
+        }
+
+        public static string Format(TimeSpan span) =>
+            span.TotalDays >= 1 ? $"{(int)span.TotalDays}d {span.Hours}h"
+            : span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes:00}m"
+            : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m {span.Seconds:00}s"
+            : span.TotalSeconds >= 10 ? $"{span.TotalSeconds:N1}s"
+            : $"{span.TotalSeconds:N2}s";
+
+        /// <summary>Counts tables and rows in the scratch database again, against the backup's record.</summary>
+        private static void Verify(ConnectionSettings scratch, RestorePlan plan, List<DrillCheck> checks, DrillResult result)
+        {
+            using var connection = DatabaseConnector.Open(scratch);
+            var tables = new List<string>();
+            using (var command = new MySqlCommand("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')", connection))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            result.Tables = tables.Count;
+            var expected = plan.Manifest?.Tables.Select(t => t.Name).ToList() ?? plan.TableNames.Distinct().ToList();
+            var missing = expected.Except(tables).ToList();
+            Add(checks, "Verify", "Tables", missing.Count == 0,
+                missing.Count == 0 ? $"{tables.Count} tables, as the backup records." : "Missing: " + string.Join(", ", missing));
+            var wrong = new List<string>();
+            foreach (string table in tables)
+            {
+                using var count = new MySqlCommand("SELECT COUNT(*) FROM " + Sql.Identifier(table), connection);
+                long rows = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+                result.Rows += rows;
+                var recorded = plan.Manifest?.Tables.FirstOrDefault(t => t.Name == table);
+                if (recorded != null && recorded.Rows != rows)
+                {
+                    wrong.Add($"{table}: {rows} rows, recorded {recorded.Rows}");
+                }
+            }
+
+            Add(checks, "Verify", "Rows", wrong.Count == 0,
+                wrong.Count == 0 ? $"{result.Rows:N0} rows" + (plan.Manifest != null ? ", every table as the backup records." : " (the backup has no row record to compare with).") : string.Join("; ", wrong));
+        }
+
+        /// <summary>GETs the endpoint until it answers 2xx with "ok": true (and "db": "up" where it reports db), or the time is up.</summary>
+        private static void PollHealth(Uri uri, TimeSpan timeout, List<DrillCheck> checks, CancellationToken cancel)
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(Math.Min(10, Math.Max(1, timeout.TotalSeconds))) };
+            var deadline = Stopwatch.StartNew();
+            string last = "no answer";
+            while (true)
+            {
+                cancel.ThrowIfCancellationRequested();
+                try
+                {
+                    using var response = client.GetAsync(uri, cancel).GetAwaiter().GetResult();
+                    string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                    last = $"HTTP {(int)response.StatusCode}: {(body.Length > 200 ? body.Substring(0, 200) : body)}";
+                    if (response.IsSuccessStatusCode && IsHealthy(body))
+                    {
+                        Add(checks, "Health", uri.AbsolutePath, true, $"{uri} answered {last} after {Format(deadline.Elapsed)}.");
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException || (e is System.Threading.Tasks.TaskCanceledException && !cancel.IsCancellationRequested))
+                {
+                    last = e.Message;
+                }
+
+                if (deadline.Elapsed >= timeout)
+                {
+                    Add(checks, "Health", uri.AbsolutePath, false, $"{uri} was not healthy within {Format(timeout)}; last answer: {last}");
+                    return;
+                }
+
+                Thread.Sleep(500);
+            }
+        }
+
+        /// <summary>{"ok":true}, and where the body reports "db", "db":"up".</summary>
+        internal static bool IsHealthy(string body)
+        {
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(body);
+                var root = json.RootElement;
+                if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("ok", out var ok) || ok.ValueKind != System.Text.Json.JsonValueKind.True)
+                {
+                    return false;
+                }
+
+                return !root.TryGetProperty("db", out var db) || (db.ValueKind == System.Text.Json.JsonValueKind.String && db.GetString() == "up");
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
+
+        private static void DropScratch(ConnectionSettings settings, string scratch, Action<string> log)
+        {
+            try
+            {
+                using var admin = DatabaseConnector.Open(settings.WithDatabase(null));
+                SnapshotSession.Execute(admin, "DROP DATABASE IF EXISTS " + Sql.Identifier(scratch));
+                log($"Dropped the scratch database {Sql.Identifier(scratch)}.");
+            }
+            catch (Exception e) when (e is MySqlException || e is B1BackupException)
+            {
+                log($"Could not drop the scratch database {Sql.Identifier(scratch)}: {settings.Scrub(e.Message)}. Drop it by hand.");
+            }
+        }
+
+        private static void Add(List<DrillCheck> checks, string phase, string name, bool passed, string message) =>
+            checks.Add(new DrillCheck { Phase = phase, Name = name, Passed = passed, Message = message });
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Core.Drill
+{
+    /// <summary>Whether an environment and database have a good backup young enough for the RPO target.</summary>
+    public sealed class RpoStatus
+    {
+        public string Environment { get; set; } = string.Empty;
+
+        public string? Database { get; set; }
+
+        public bool Passed { get; set; }
+
+        /// <summary>The newest backup that passes its checksum, or null.</summary>
+        public string? NewestGoodBackup { get; set; }
+
+        public DateTime? Timestamp { get; set; }
+
+        public TimeSpan? Age { get; set; }
+
+        public TimeSpan MaxAge { get; set; }
+
+        public string Message { get; set; } = string.Empty;
+
+        public override string ToString() => $"{Environment}/{Database}: {(Passed ? "OK" : "FAILED")} {Message}";
+    }
+
+    public static class RpoCheck
+    {
+        /// <summary>One status per environment and database found among the backups.</summary>
+        public static IEnumerable<RpoStatus> Evaluate(IEnumerable<BackupInfo> backups, TimeSpan maxAge)
+        {
+            foreach (var group in backups.GroupBy(b => (b.Environment, b.Database)).OrderBy(g => g.Key.Environment).ThenBy(g => g.Key.Database))
+            {
+                var status = new RpoStatus { Environment = group.Key.Environment, Database = group.Key.Database, MaxAge = maxAge };
+                var good = group.OrderByDescending(b => b.Timestamp).FirstOrDefault(b => ChecksumVerifier.Verify(b.Path).Passed);
+                if (good == null)
+                {
+                    status.Message = $"No backup of {status.Environment}/{status.Database} passes its checksum: nothing to restore from.";
+                    yield return status;
+                    continue;
+                }
+
+                status.NewestGoodBackup = good.Path;
+                status.Timestamp = good.Timestamp;
+                status.Age = good.Age;
+                status.Passed = good.Age <= maxAge;
+                status.Message = status.Passed
+                    ? $"The newest good backup is {RestoreDrill.Format(good.Age)} old (target {RestoreDrill.Format(maxAge)})."
+                    : $"The newest good backup is {RestoreDrill.Format(good.Age)} old, older than the target of {RestoreDrill.Format(maxAge)}: check the backup schedule.";
+                yield return status;
+            }
+        }
+    }
+}

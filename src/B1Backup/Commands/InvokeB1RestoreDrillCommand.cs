@@ -1,0 +1,145 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using B1Backup.Core;
+using B1Backup.Core.Drill;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Commands
+{
+    /// <summary>
+    /// Proves a backup restores: into a scratch database of its own, checked, health endpoints
+    /// polled, each phase timed, the scratch database dropped. Reports RTO and the backup's age (RPO).
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "B1RestoreDrill", DefaultParameterSetName = "Newest")]
+    [OutputType(typeof(DrillResult))]
+    public sealed class InvokeB1RestoreDrillCommand : ConnectionCmdlet
+    {
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+
+        /// <summary>The backup to drill (also Get-B1Backup objects from the pipeline).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath", "LiteralPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Without -Path: the backup root whose newest backup of -Environment (and -BackupDatabase) is drilled.</summary>
+        [Parameter(ParameterSetName = "Newest")]
+        [ValidateNotNullOrEmpty]
+        public string BackupRoot { get; set; } = "./backups";
+
+        [Parameter(ParameterSetName = "Newest")]
+        [SupportsWildcards]
+        public string Environment { get; set; } = "*";
+
+        /// <summary>Without -Path: which database's newest backup (wildcards).</summary>
+        [Parameter(ParameterSetName = "Newest")]
+        [SupportsWildcards]
+        public string BackupDatabase { get; set; } = "*";
+
+        /// <summary>Health endpoints polled after the restore: each must answer 2xx with {"ok":true} (and "db":"up" if it reports db).</summary>
+        [Parameter]
+        public Uri[] HealthUri { get; set; } = new Uri[0];
+
+        [Parameter]
+        public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Keep the scratch database for a look afterwards.</summary>
+        [Parameter]
+        public SwitchParameter Keep { get; set; }
+
+        /// <summary>A file, or a folder for drill_&lt;db&gt;_&lt;timestamp&gt;.html; earlier reports there make the history chart.</summary>
+        [Parameter]
+        public string? ReportPath { get; set; }
+
+        [Parameter]
+        public DrillReportFormat ReportFormat { get; set; } = DrillReportFormat.Html;
+
+        [Parameter]
+        public TimeSpan RtoTarget { get; set; } = TimeSpan.FromMinutes(60);
+
+        [Parameter]
+        public TimeSpan RpoTarget { get; set; } = TimeSpan.FromHours(24);
+
+        [Parameter]
+        public System.Security.SecureString? SigningKey { get; set; }
+
+        [Parameter]
+        public string? SigningKeyPath { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            BackupInfo? backup = ParameterSetName == "Path" ? Describe(ToFileSystemPath(Path)) : Newest();
+            if (backup == null)
+            {
+                return;
+            }
+
+            var settings = ResolveConnection();
+            var options = new DrillOptions
+            {
+                HealthUris = HealthUri,
+                HealthTimeout = HealthTimeout,
+                Keep = Keep,
+                RtoTarget = RtoTarget,
+                RpoTarget = RpoTarget,
+                SigningKey = ReadSigningKey(SigningKey, SigningKeyPath),
+            };
+            WriteProgress(new ProgressRecord(4, "Invoke-B1RestoreDrill", $"Drilling {backup.Name} on {settings.Server}"));
+            DrillResult result;
+            try
+            {
+                result = RestoreDrill.Run(backup, settings, options, Log, cancel.Token);
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(4, "Invoke-B1RestoreDrill", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+
+            if (ReportPath != null)
+            {
+                string file = DrillReport.Write(result, ToFileSystemPath(ReportPath), ReportFormat);
+                WriteVerbose($"Report: {file}");
+                result.Checks = result.Checks.Concat(new[] { new DrillCheck { Phase = "Report", Name = "File", Passed = true, Message = file } }).ToArray();
+            }
+
+            WriteObject(result);
+            if (!result.Passed)
+            {
+                WriteEngineError(new B1BackupException("RestoreDrillFailed", FailureKind.InvalidData,
+                    $"The drill of {backup.Name} failed: {string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => c.Phase + " " + c.Name + ": " + c.Message))}"), result);
+            }
+        }
+
+        protected override void StopProcessing() => cancel.Cancel();
+
+        private BackupInfo? Describe(string path)
+        {
+            try
+            {
+                return BackupStore.Describe(path, DateTime.Now);
+            }
+            catch (B1BackupException e)
+            {
+                WriteEngineError(e, path);
+                return null;
+            }
+        }
+
+        private BackupInfo? Newest()
+        {
+            var environment = new WildcardPattern(Environment, WildcardOptions.IgnoreCase);
+            var database = new WildcardPattern(BackupDatabase, WildcardOptions.IgnoreCase);
+            var newest = BackupStore.List(ToFileSystemPath(BackupRoot), DateTime.Now)
+                .FirstOrDefault(b => environment.IsMatch(b.Environment) && database.IsMatch(b.Database ?? string.Empty));
+            if (newest == null)
+            {
+                WriteEngineError(new B1BackupException("NoBackupToDrill", FailureKind.NotFound,
+                    $"No backup of environment '{Environment}' and database '{BackupDatabase}' under '{BackupRoot}'. List them with Get-B1Backup."), BackupRoot);
+            }
+
+            return newest;
+        }
+    }
+}

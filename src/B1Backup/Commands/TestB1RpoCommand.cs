@@ -1,0 +1,61 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using B1Backup.Core.Drill;
+using B1Backup.Core.Store;
+
+namespace B1Backup.Commands
+{
+    /// <summary>
+    /// RPO watch: for each environment and database, is the newest backup that passes its checksum
+    /// younger than -MaxAge? A runbook alerts on $false from -Quiet.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "B1Rpo")]
+    [OutputType(typeof(RpoStatus), typeof(bool))]
+    public sealed class TestB1RpoCommand : B1Cmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "./backups";
+
+        [Parameter]
+        [SupportsWildcards]
+        public string Environment { get; set; } = "*";
+
+        [Parameter]
+        [SupportsWildcards]
+        public string Database { get; set; } = "*";
+
+        /// <summary>The RPO target: the newest good backup may be at most this old. Default 24 hours.</summary>
+        [Parameter]
+        public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
+
+        /// <summary>Only $true when every environment and database meets the target (and at least one was found).</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var environment = new WildcardPattern(Environment, WildcardOptions.IgnoreCase);
+            var database = new WildcardPattern(Database, WildcardOptions.IgnoreCase);
+            var backups = BackupStore.List(ToFileSystemPath(Path), DateTime.Now)
+                .Where(b => environment.IsMatch(b.Environment) && database.IsMatch(b.Database ?? string.Empty));
+            var statuses = RpoCheck.Evaluate(backups, MaxAge).ToList();
+            if (Quiet)
+            {
+                WriteObject(statuses.Count > 0 && statuses.All(s => s.Passed));
+                return;
+            }
+
+            if (statuses.Count == 0)
+            {
+                WriteWarning($"No backups of environment '{Environment}' and database '{Database}' under '{Path}': the RPO cannot be met.");
+            }
+
+            foreach (var status in statuses)
+            {
+                WriteObject(status);
+            }
+        }
+    }
+}
