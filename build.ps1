@@ -36,6 +36,11 @@ function Invoke-Dotnet {
 function Invoke-Build {
     # publish, not build: a module folder needs MySqlConnector and its dependencies beside it.
     Invoke-Dotnet publish (Join-Path $Root 'src/B1Backup/B1Backup.csproj') -c $Configuration -o $BinDir --nologo -v quiet
+    # Help beside the manifest, where PowerShell looks for it: MAML made from module/help/*.md, and about_B1Backup.
+    $helpFolder = Join-Path $Root 'en-US'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'module/help/New-B1Help.ps1') -ModulePath (Join-Path $Root 'B1Backup.psd1') -OutputFile (Join-Path $helpFolder 'B1Backup.dll-Help.xml') | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw 'Generating the help failed: every cmdlet and parameter needs its text in module/help.' }
+    Copy-Item (Join-Path $Root 'module/en-US/*') -Destination $helpFolder -Force
     Write-Host "Built the module into $BinDir. Import it with: Import-Module ./B1Backup.psd1"
 }
 
