@@ -17,6 +17,7 @@ namespace B1Backup.Commands
         /// <summary>Default: $env:ENV_NAME, else development.</summary>
         [Parameter]
         [ValidatePattern("^[A-Za-z0-9_-]{1,64}$")]
+        [ArgumentCompleter(typeof(EnvironmentCompleter))]
         public string? Environment { get; set; }
 
         /// <summary>The backup root; the file goes into its &lt;Environment&gt; folder.</summary>

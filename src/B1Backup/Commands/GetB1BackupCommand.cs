@@ -18,11 +18,13 @@ namespace B1Backup.Commands
         [Parameter]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(EnvironmentCompleter))]
         public string[]? Environment { get; set; }
 
         [Parameter]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DatabaseCompleter))]
         public string[]? Database { get; set; }
 
         /// <summary>

@@ -31,11 +31,13 @@ namespace B1Backup.Commands
 
         [Parameter(ParameterSetName = "Newest")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(EnvironmentCompleter))]
         public string Environment { get; set; } = "*";
 
         /// <summary>Without -Path: which database's newest backup (wildcards).</summary>
         [Parameter(ParameterSetName = "Newest")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DatabaseCompleter))]
         public string BackupDatabase { get; set; } = "*";
 
         /// <summary>Health endpoints polled after the restore: each must answer 2xx with {"ok":true} (and "db":"up" if it reports db).</summary>

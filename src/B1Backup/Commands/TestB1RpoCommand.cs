@@ -20,10 +20,12 @@ namespace B1Backup.Commands
 
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(EnvironmentCompleter))]
         public string Environment { get; set; } = "*";
 
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DatabaseCompleter))]
         public string Database { get; set; } = "*";
 
         /// <summary>The RPO target: the newest good backup may be at most this old. Default 24 hours.</summary>
