@@ -8,13 +8,14 @@ Test     builds, starts a private MariaDB (unless B1_TEST_DATABASE_URL names a s
          xUnit and Pester tests, stops the server, and prints 'N passed, N failed' last.
 Demo     starts a private MariaDB, loads the Sakila sample, backs it up, lists and verifies the
          backup, restores it into a second database and prints the objects.
+Package  lays out out/package/B1Backup/<version> and packs out/package/repository/B1Backup.<version>.nupkg.
 Bench    times our backup and restore against mariadb-dump, mydumper and myloader (bench/run.ps1).
 Clean    removes build output.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -120,5 +121,6 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { & (Join-Path $Root 'bench/run.ps1') }
+    'Package' { Invoke-Build; & (Join-Path $Root 'module/New-B1Package.ps1') -Root $Root -Output (Join-Path $OutDir 'package') }
     'Clean' { Remove-Item -Recurse -Force $OutDir -ErrorAction SilentlyContinue; Invoke-Dotnet clean (Join-Path $Root 'B1Backup.sln') --nologo -v quiet }
 }
