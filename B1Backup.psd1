@@ -19,6 +19,7 @@
         'Remove-B1Backup'
         'Invoke-B1RestoreDrill'
         'Test-B1Rpo'
+        'Register-B1BackupSchedule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
