@@ -26,7 +26,7 @@ namespace B1Backup.Core.Archive
         {
             CompressionKind.Gzip => LevelledGzip?.Invoke(output) ?? new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
             CompressionKind.Zstd => new ZstdSharp.CompressionStream(output, ZstdLevel, leaveOpen: true),
-            _ => new PassThrough(output),
+            _ => new PassThroughStream(output),
         };
 
         /// <summary>zstd's own default: compresses better than gzip -6 at several times its speed.</summary>
@@ -49,34 +49,6 @@ namespace B1Backup.Core.Archive
                 level.SetValue(options, GzipLevel);
                 return (Stream)constructor.Invoke(new object[] { output, options, true });
             };
-        }
-
-        /// <summary>For uncompressed backups: writes through, and leaves the output open.</summary>
-        private sealed class PassThrough : Stream
-        {
-            private readonly Stream inner;
-
-            public PassThrough(Stream inner) => this.inner = inner;
-
-            public override bool CanRead => false;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => true;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-            public override void Flush() => inner.Flush();
-
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
         }
     }
 }

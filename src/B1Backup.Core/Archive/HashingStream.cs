@@ -4,18 +4,15 @@ using System.Security.Cryptography;
 
 namespace B1Backup.Core.Archive
 {
-    /// <summary>A write-only pass-through that hashes (SHA-256) and counts every byte on its way to the file.</summary>
-    internal sealed class HashingStream : Stream
+    /// <summary>The plumbing every write-only pass-through shares: it writes to an inner stream and nothing else.</summary>
+    internal abstract class WriteOnlyStream : Stream
     {
-        private readonly Stream inner;
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-        public HashingStream(Stream inner)
+        protected WriteOnlyStream(Stream inner)
         {
-            this.inner = inner;
+            Inner = inner;
         }
 
-        public long BytesWritten { get; private set; }
+        protected Stream Inner { get; }
 
         public override bool CanRead => false;
 
@@ -23,30 +20,43 @@ namespace B1Backup.Core.Archive
 
         public override bool CanWrite => true;
 
-        public override long Length => BytesWritten;
+        public override long Length => throw new NotSupportedException();
 
         public override long Position
         {
-            get => BytesWritten;
+            get => throw new NotSupportedException();
             set => throw new NotSupportedException();
         }
 
-        public string HashHex() => Store.ChecksumFile.ToHex(hash.GetHashAndReset());
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            hash.AppendData(buffer, offset, count);
-            inner.Write(buffer, offset, count);
-            BytesWritten += count;
-        }
-
-        public override void Flush() => inner.Flush();
+        public override void Flush() => Inner.Flush();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>Hashes (SHA-256) and counts every byte on its way to the file.</summary>
+    internal sealed class HashingStream : WriteOnlyStream
+    {
+        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public HashingStream(Stream inner)
+            : base(inner)
+        {
+        }
+
+        public long BytesWritten { get; private set; }
+
+        public string HashHex() => Store.ChecksumFile.ToHex(hash.GetHashAndReset());
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            hash.AppendData(buffer, offset, count);
+            Inner.Write(buffer, offset, count);
+            BytesWritten += count;
+        }
 
         protected override void Dispose(bool disposing)
         {
@@ -59,44 +69,31 @@ namespace B1Backup.Core.Archive
         }
     }
 
-    /// <summary>Counts the bytes written through it (the dump's uncompressed size).</summary>
-    internal sealed class CountingStream : Stream
+    /// <summary>Counts the bytes written through it (a member's uncompressed size).</summary>
+    internal sealed class CountingStream : WriteOnlyStream
     {
-        private readonly Stream inner;
-
         public CountingStream(Stream inner)
+            : base(inner)
         {
-            this.inner = inner;
         }
 
         public long BytesWritten { get; private set; }
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => BytesWritten;
-
-        public override long Position
-        {
-            get => BytesWritten;
-            set => throw new NotSupportedException();
-        }
-
         public override void Write(byte[] buffer, int offset, int count)
         {
-            inner.Write(buffer, offset, count);
+            Inner.Write(buffer, offset, count);
             BytesWritten += count;
         }
+    }
 
-        public override void Flush() => inner.Flush();
+    /// <summary>For uncompressed backups: writes through, and leaves the output open when disposed.</summary>
+    internal sealed class PassThroughStream : WriteOnlyStream
+    {
+        public PassThroughStream(Stream inner)
+            : base(inner)
+        {
+        }
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
     }
 }

@@ -34,23 +34,5 @@ namespace B1Backup.Core.Engine
 
             builder.Append('\'');
         }
-
-        private static readonly char[] HexDigits = "0123456789ABCDEF".ToCharArray();
-
-        /// <summary>0x-prefixed hex, or '' for an empty value (0x alone is not valid SQL).</summary>
-        public static void AppendHex(StringBuilder builder, byte[] value, int offset, int count)
-        {
-            if (count == 0)
-            {
-                builder.Append("''");
-                return;
-            }
-
-            builder.Append("0x");
-            for (int i = offset; i < offset + count; i++)
-            {
-                builder.Append(HexDigits[value[i] >> 4]).Append(HexDigits[value[i] & 0xF]);
-            }
-        }
     }
 }
