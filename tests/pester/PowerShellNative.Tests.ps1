@@ -63,3 +63,32 @@ Describe 'Errors' {
         { Remove-B1Backup -Path (Join-Path $root 'staging/nothing_here.sql.gz') -ErrorAction Stop } | Should -Throw
     }
 }
+
+Describe 'Progress' {
+    It 'reports backup and restore progress, with a bar per large table, and completes every bar' {
+        $big = New-TestDatabase -Prefix b1progress
+        try {
+            Invoke-TestSql -Database $big -Sql 'CREATE TABLE big (id INT PRIMARY KEY, pad VARCHAR(200)); INSERT INTO big SELECT seq, REPEAT(MD5(seq), 6) FROM seq_1_to_300000; ANALYZE TABLE big;' | Out-Null
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$((Resolve-Path (Join-Path $PSScriptRoot '../../B1Backup.psd1')).Path)'; `$env:DATABASE_URL = '$($env:DATABASE_URL)'; `$b = Backup-B1Database -Database $big -Path '$root' -Environment progress -Parallel 1; Restore-B1Database -Path `$b.Path -TargetDatabase $($big)_copy -Confirm:`$false | Out-Null")
+            $null = $ps.Invoke()
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $records = @($ps.Streams.Progress)
+            $ps.Dispose()
+            $backup = @($records | Where-Object ActivityId -eq 1)
+            $backup.Count | Should -BeGreaterThan 1
+            ($backup | Where-Object { $_.RecordType -eq 'Processing' -and $_.PercentComplete -ge 0 }) | Should -Not -BeNullOrEmpty
+            $backup[-1].RecordType | Should -Be 'Completed'
+            $table = @($records | Where-Object ParentActivityId -eq 1)
+            $table | Should -Not -BeNullOrEmpty -Because 'a table of 300,000 rows gets a bar of its own'
+            $table[0].Activity | Should -Be 'big'
+            $table[-1].RecordType | Should -Be 'Completed'
+            $restore = @($records | Where-Object ActivityId -eq 2)
+            $restore | Should -Not -BeNullOrEmpty
+            $restore[-1].RecordType | Should -Be 'Completed'
+        } finally {
+            Remove-TestDatabase $big
+            Remove-TestDatabase "$($big)_copy"
+        }
+    }
+}

@@ -9,11 +9,15 @@ namespace B1Backup.Core.Engine
     /// <summary>One part of a table's rows: the whole table, or a range of its primary key.</summary>
     public sealed class DataChunk
     {
-        public DataChunk(TableInfo table, string? where)
+        public DataChunk(TableInfo table, string? where, long estimatedRows = 0)
         {
             Table = table;
             Where = where;
+            EstimatedRows = estimatedRows;
         }
+
+        /// <summary>The server's estimate of the whole table's rows (the same on each chunk of it).</summary>
+        public long EstimatedRows { get; }
 
         public TableInfo Table { get; }
 
@@ -32,11 +36,11 @@ namespace B1Backup.Core.Engine
 
         public static IReadOnlyList<DataChunk> Plan(MySqlConnection reader, string database, TableInfo table, long chunkBytes)
         {
-            var whole = new[] { new DataChunk(table, null) };
             long dataLength;
+            long estimatedRows;
             string? keyColumn;
             using (var command = new MySqlCommand(
-                "SELECT t.DATA_LENGTH, (SELECT s.COLUMN_NAME FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY' AND s.SEQ_IN_INDEX = 1 LIMIT 1) " +
+                "SELECT t.DATA_LENGTH, t.TABLE_ROWS, (SELECT s.COLUMN_NAME FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY' AND s.SEQ_IN_INDEX = 1 LIMIT 1) " +
                 "FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA = @db AND t.TABLE_NAME = @table", reader))
             {
                 command.Parameters.AddWithValue("@db", database);
@@ -44,12 +48,15 @@ namespace B1Backup.Core.Engine
                 using var result = command.ExecuteReader();
                 if (!result.Read())
                 {
-                    return whole;
+                    return new[] { new DataChunk(table, null) };
                 }
 
                 dataLength = result.IsDBNull(0) ? 0 : Convert.ToInt64(result.GetValue(0), CultureInfo.InvariantCulture);
-                keyColumn = result.IsDBNull(1) ? null : result.GetString(1);
+                estimatedRows = result.IsDBNull(1) ? 0 : Convert.ToInt64(result.GetValue(1), CultureInfo.InvariantCulture);
+                keyColumn = result.IsDBNull(2) ? null : result.GetString(2);
             }
+
+            var whole = new[] { new DataChunk(table, null, estimatedRows) };
 
             var key = table.Columns.FirstOrDefault(c => c.Name == keyColumn);
             int count = (int)Math.Min(64, dataLength / Math.Max(1, chunkBytes));
@@ -80,10 +87,10 @@ namespace B1Backup.Core.Engine
                 high = (long)max;
             }
 
-            return Ranges(table, column, low, high, count);
+            return Ranges(table, column, low, high, count, estimatedRows);
         }
 
-        internal static IReadOnlyList<DataChunk> Ranges(TableInfo table, string column, long low, long high, int count)
+        internal static IReadOnlyList<DataChunk> Ranges(TableInfo table, string column, long low, long high, int count, long estimatedRows = 0)
         {
             long width = Math.Max(1, ((high - low) / count) + 1);
             var chunks = new List<DataChunk>();
@@ -93,7 +100,7 @@ namespace B1Backup.Core.Engine
                 string? lower = chunks.Count == 0 ? null : $"{column} >= {start.ToString(CultureInfo.InvariantCulture)}";
                 string? upper = end > high ? null : $"{column} < {end.ToString(CultureInfo.InvariantCulture)}";
                 string? where = lower != null && upper != null ? lower + " AND " + upper : lower ?? upper;
-                chunks.Add(new DataChunk(table, where));
+                chunks.Add(new DataChunk(table, where, estimatedRows));
                 if (end > high)
                 {
                     break;

@@ -91,7 +91,12 @@ namespace B1Backup.Core.Engine
 
         private void WriteInOrder(CancellationToken token)
         {
-            var status = new BackupProgress { Activity = "Backing up " + manifest.Database, TablesTotal = manifest.Tables.Count };
+            var status = new BackupProgress
+            {
+                Activity = "Backing up " + manifest.Database,
+                TablesTotal = manifest.Tables.Count,
+                RowsEstimated = items.Where(w => w.Chunk != null).GroupBy(w => w.Table).Sum(g => g.First().Chunk!.EstimatedRows),
+            };
             var tables = manifest.Tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
             for (int i = 0; i < items.Count; i++)
             {
@@ -121,6 +126,8 @@ namespace B1Backup.Core.Engine
                 {
                     status.Table = item.Table;
                     status.TablesDone = manifest.Members.Count(m => m.Kind == "Schema") - 1;
+                    status.TableRows = 0;
+                    status.TableRowsEstimated = items.FirstOrDefault(w => w.Table == item.Table && w.Chunk != null)?.Chunk!.EstimatedRows ?? 0;
                 }
                 else if (item.Kind == "Data")
                 {
@@ -128,6 +135,7 @@ namespace B1Backup.Core.Engine
                     table.Rows += member.Rows;
                     table.DataBytes += member.Uncompressed;
                     status.Rows += member.Rows;
+                    status.TableRows += member.Rows;
                 }
 
                 status.BytesWritten = archive.Position;

@@ -46,13 +46,24 @@ namespace B1Backup.Commands
             var settings = ResolveConnection();
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
             var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(SigningKey, SigningKeyPath) };
-            using var progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
+            ProgressReporter<BackupProgress>? progress = null;
+            progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
             {
+                double seconds = Math.Max(0.001, progress!.Elapsed.TotalSeconds);
                 record.Activity = p.Activity;
                 record.StatusDescription = p.Table != null
-                    ? $"Table {p.TablesDone + 1} of {p.TablesTotal}: {p.Table} ({p.Rows:N0} rows, {p.BytesWritten / 1048576.0:N1} MB of SQL so far)"
+                    ? $"Table {p.TablesDone + 1} of {p.TablesTotal}: {p.Table}; {p.Rows:N0} rows, {p.BytesWritten / 1048576.0:N1} MB written, {p.BytesWritten / 1048576.0 / seconds:N1} MB/s"
                     : p.Activity;
-                record.PercentComplete = p.TablesTotal > 0 ? Math.Min(100, p.TablesDone * 100 / p.TablesTotal) : -1;
+                record.PercentComplete = p.RowsEstimated > 0 ? (int)Math.Min(99, p.Rows * 100 / p.RowsEstimated)
+                    : p.TablesTotal > 0 ? Math.Min(99, p.TablesDone * 100 / p.TablesTotal) : -1;
+                record.SecondsRemaining = progress.SecondsLeft(p.Rows, p.RowsEstimated);
+
+                // Large tables get a bar of their own.
+                if (p.Table != null && p.TableRowsEstimated > 100000)
+                {
+                    progress.Child(p.Table, $"{p.TableRows:N0} of about {p.TableRowsEstimated:N0} rows", (int)Math.Min(99, p.TableRows * 100 / p.TableRowsEstimated));
+                }
+
                 return true;
             });
             try
@@ -67,6 +78,12 @@ namespace B1Backup.Commands
             {
                 ThrowEngineError(new B1BackupException("BackupStopped", FailureKind.OperationStopped,
                     "The backup was stopped; the partial file was removed and older backups are untouched."));
+            }
+            finally
+            {
+                // Every bar is completed, also on an error or Ctrl+C.
+                progress.Child(null, string.Empty, 100);
+                progress.Dispose();
             }
         }
 

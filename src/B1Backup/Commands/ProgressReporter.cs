@@ -14,6 +14,8 @@ namespace B1Backup.Commands
         private readonly int activityId;
         private readonly string activity;
         private readonly Func<T, ProgressRecord, bool> fill;
+        private readonly Stopwatch elapsed = Stopwatch.StartNew();
+        private readonly int childId;
         private readonly Stopwatch sinceLast = Stopwatch.StartNew();
         private bool shown;
 
@@ -23,6 +25,40 @@ namespace B1Backup.Commands
             this.activityId = activityId;
             this.activity = activity;
             this.fill = fill;
+            childId = activityId + 100;
+        }
+
+        /// <summary>Time since the work began: for rates and estimates of time left.</summary>
+        public TimeSpan Elapsed => elapsed.Elapsed;
+
+        /// <summary>Seconds left at the rate so far, or -1 when there is nothing to reckon from yet.</summary>
+        public int SecondsLeft(double done, double total)
+        {
+            if (done <= 0 || total <= done || elapsed.Elapsed.TotalSeconds < 1)
+            {
+                return -1;
+            }
+
+            return (int)Math.Ceiling(elapsed.Elapsed.TotalSeconds * (total - done) / done);
+        }
+
+        /// <summary>A bar under the main one (one table of a backup); null clears it.</summary>
+        public void Child(string? activity, string status, int percent)
+        {
+            try
+            {
+                var record = new ProgressRecord(childId, activity ?? "Table", activity == null ? "Done" : status) { ParentActivityId = activityId, PercentComplete = percent };
+                if (activity == null)
+                {
+                    record.RecordType = ProgressRecordType.Completed;
+                }
+
+                cmdlet.WriteProgress(record);
+            }
+            catch (PipelineStoppedException)
+            {
+                // The engine sees Ctrl+C through its cancellation token.
+            }
         }
 
         public void Report(T value)

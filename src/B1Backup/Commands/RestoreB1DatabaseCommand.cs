@@ -110,14 +110,21 @@ namespace B1Backup.Commands
 
         protected override void StopProcessing() => cancel.Cancel();
 
-        private ProgressReporter<RestoreProgress> NewProgress(string activity) =>
-            new ProgressReporter<RestoreProgress>(this, 2, "Restore-B1Database", (p, record) =>
+        private ProgressReporter<RestoreProgress> NewProgress(string activity)
+        {
+            ProgressReporter<RestoreProgress>? progress = null;
+            progress = new ProgressReporter<RestoreProgress>(this, 2, "Restore-B1Database", (p, record) =>
             {
+                double seconds = Math.Max(0.001, progress!.Elapsed.TotalSeconds);
                 record.Activity = p.Activity;
-                record.StatusDescription = $"{p.BytesRead / 1048576.0:N1} of {p.BytesTotal / 1048576.0:N1} MB" + (p.StatementsTotal > 0 ? $", statement {p.Statements:N0} of {p.StatementsTotal:N0}" : string.Empty);
-                record.PercentComplete = p.BytesTotal > 0 ? (int)Math.Min(100, p.BytesRead * 100 / p.BytesTotal) : -1;
+                record.StatusDescription = $"{p.BytesRead / 1048576.0:N1} of {p.BytesTotal / 1048576.0:N1} MB at {p.BytesRead / 1048576.0 / seconds:N1} MB/s"
+                    + (p.StatementsTotal > 0 ? $", part {p.Statements:N0} of {p.StatementsTotal:N0}" : string.Empty);
+                record.PercentComplete = p.BytesTotal > 0 ? (int)Math.Min(99, p.BytesRead * 100 / p.BytesTotal) : -1;
+                record.SecondsRemaining = progress.SecondsLeft(p.BytesRead, p.BytesTotal);
                 return true;
             });
+            return progress;
+        }
 
         /// <summary>ShouldProcess, then for production the typed phrase; -Confirm:$false alone never skips the phrase.</summary>
         private bool Confirmed(string target, string server, string backupName, string environment)

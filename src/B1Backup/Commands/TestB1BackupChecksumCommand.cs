@@ -43,10 +43,12 @@ namespace B1Backup.Commands
                 ChecksumResult result;
                 if (Deep)
                 {
-                    using var progress = new ProgressReporter<(long Read, long Total)>(this, 3, "Test-B1BackupChecksum -Deep", (p, record) =>
+                    ProgressReporter<(long Read, long Total)>? reporter = null;
+                    using var progress = reporter = new ProgressReporter<(long Read, long Total)>(this, 3, "Test-B1BackupChecksum -Deep", (p, record) =>
                     {
-                        record.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {p.Read / 1048576.0:N1} of {p.Total / 1048576.0:N1} MB";
+                        record.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {p.Read / 1048576.0:N1} of {p.Total / 1048576.0:N1} MB at {p.Read / 1048576.0 / System.Math.Max(0.001, reporter!.Elapsed.TotalSeconds):N1} MB/s";
                         record.PercentComplete = p.Total > 0 ? (int)(p.Read * 100 / p.Total) : -1;
+                        record.SecondsRemaining = reporter.SecondsLeft(p.Read, p.Total);
                         return true;
                     });
                     result = DeepVerifier.Verify(file, (read, total) => progress.Report((read, total)), key);
