@@ -110,9 +110,10 @@ namespace B1Backup.Core.Tests
         [InlineData("USE `my``db`", "my`db")]
         [InlineData("USE sakila", "sakila")]
         [InlineData("/*!40000 USE `x`*/", "x")]
-        public void ReadsTheDatabaseOfUse(string statement, string expected)
+        [InlineData("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET utf8mb4 */", "shop")]
+        public void ReadsTheDatabaseOfUseAndCreateDatabase(string statement, string expected)
         {
-            Assert.True(StatementPolicy.TryReadUse(statement, out string database));
+            Assert.True(StatementGuard.TryNamedDatabase(statement, out string database));
             Assert.Equal(expected, database);
         }
 

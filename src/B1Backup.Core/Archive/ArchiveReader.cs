@@ -109,37 +109,6 @@ namespace B1Backup.Core.Archive
             return check;
         }
 
-        /// <summary>Keeps the last few kilobytes of a stream to find its last line.</summary>
-        private sealed class TailKeeper
-        {
-            private readonly byte[] tail;
-            private int length;
-
-            public TailKeeper(int size) => tail = new byte[size];
-
-            public void Add(byte[] buffer, int count)
-            {
-                if (count >= tail.Length)
-                {
-                    Buffer.BlockCopy(buffer, count - tail.Length, tail, 0, tail.Length);
-                    length = tail.Length;
-                    return;
-                }
-
-                int keep = Math.Min(length, tail.Length - count);
-                Buffer.BlockCopy(tail, length - keep, tail, 0, keep);
-                Buffer.BlockCopy(buffer, 0, tail, keep, count);
-                length = keep + count;
-            }
-
-            public string LastLine()
-            {
-                string text = Encoding.UTF8.GetString(tail, 0, length).TrimEnd('\n', '\r', ' ', '\t', '\0');
-                int newline = text.LastIndexOf('\n');
-                return (newline >= 0 ? text.Substring(newline + 1) : text).Trim();
-            }
-        }
-
         /// <summary>Hashes what the decompressor reads from the file, and whatever it leaves unread at the end.</summary>
         private sealed class ReadHashingStream : Stream
         {
@@ -194,5 +163,86 @@ namespace B1Backup.Core.Archive
                 // The file is disposed by its owner.
             }
         }
+    }
+
+    /// <summary>Keeps the last few kilobytes of a stream to find its last line.</summary>
+    internal sealed class TailKeeper
+    {
+        private readonly byte[] tail;
+        private int length;
+
+        public TailKeeper(int size) => tail = new byte[size];
+
+        public void Add(byte[] buffer, int count)
+        {
+            if (count >= tail.Length)
+            {
+                Buffer.BlockCopy(buffer, count - tail.Length, tail, 0, tail.Length);
+                length = tail.Length;
+                return;
+            }
+
+            int keep = Math.Min(length, tail.Length - count);
+            Buffer.BlockCopy(tail, length - keep, tail, 0, keep);
+            Buffer.BlockCopy(buffer, 0, tail, keep, count);
+            length = keep + count;
+        }
+
+        public string LastLine()
+        {
+            string text = Encoding.UTF8.GetString(tail, 0, length).TrimEnd('\n', '\r', ' ', '\t', '\0');
+            int newline = text.LastIndexOf('\n');
+            return (newline >= 0 ? text.Substring(newline + 1) : text).Trim();
+        }
+    }
+
+    /// <summary>Reads through, keeping the last few kilobytes: the script's last line, without a second pass.</summary>
+    internal sealed class TailCapturingStream : Stream
+    {
+        private readonly Stream inner;
+
+        public TailCapturingStream(Stream inner) => this.inner = inner;
+
+        public TailKeeper Tail { get; } = new TailKeeper(4096);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = inner.Read(buffer, offset, count);
+            if (read > 0)
+            {
+                if (offset == 0)
+                {
+                    Tail.Add(buffer, read);
+                }
+                else
+                {
+                    byte[] copy = new byte[read];
+                    Buffer.BlockCopy(buffer, offset, copy, 0, read);
+                    Tail.Add(copy, read);
+                }
+            }
+
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

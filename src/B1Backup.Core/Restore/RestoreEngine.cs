@@ -54,47 +54,66 @@ namespace B1Backup.Core.Restore
                 return plan;
             }
 
+            // Any other script (mysqldump, mariadb-dump): one pass over the content reads its tables,
+            // judges every statement, and finds its last line.
             plan.Manifest = null;
-            var content = ArchiveReader.Check(path, (read, total) => progress?.Report(new RestoreProgress { Activity = "Checking the backup", BytesRead = read, BytesTotal = total }));
-            if (content.Problem != null)
-            {
-                throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
-                    $"The backup '{path}' is not a complete dump: {content.Problem} Nothing was changed; use another backup.") { Target = path };
-            }
-
+            var guard = new StatementGuard(null, null);
             using (var file = ArchiveReader.OpenFile(path))
-            using (var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path)))
+            using (var script = new TailCapturingStream(ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path))))
             {
-                bool first = true;
                 var usedDatabases = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var statement in new ScriptReader(script).ReadStatements())
+                var status = new RestoreProgress { Activity = "Checking the backup", BytesTotal = file.Length };
+                try
                 {
-                    if (StatementPolicy.TryReadUse(statement.Text, out string used) && usedDatabases.Add(used) && usedDatabases.Count > 1)
+                    foreach (var statement in new ScriptReader(script).ReadStatements())
                     {
-                        throw new B1BackupException("MultipleDatabases", FailureKind.NotSupported,
-                            $"The backup '{path}' holds several databases ({string.Join(", ", usedDatabases)}), and a restore writes one. Split the dump per database (mysqldump one database at a time). Nothing was changed.") { Target = path };
-                    }
+                        if (StatementGuard.TryNamedDatabase(statement.Text, out string used) && usedDatabases.Add(used) && usedDatabases.Count > 1)
+                        {
+                            throw new B1BackupException("MultipleDatabases", FailureKind.NotSupported,
+                                $"The backup '{path}' holds several databases ({string.Join(", ", usedDatabases)}), and a restore writes one. Split the dump per database (mysqldump one database at a time). Nothing was changed.") { Target = path };
+                        }
 
-                    if (first && plan.SourceDatabase == null)
-                    {
-                        var header = DumpHeaderDatabase.Match(statement.Text.Length > 2000 ? statement.Text.Substring(0, 2000) : statement.Text);
-                        plan.SourceDatabase = header.Success ? header.Groups["db"].Value : null;
-                    }
+                        if (plan.Statements == 0)
+                        {
+                            var header = DumpHeaderDatabase.Match(statement.Text.Length > 2000 ? statement.Text.Substring(0, 2000) : statement.Text);
+                            plan.SourceDatabase = header.Success ? header.Groups["db"].Value : null;
+                            guard.SourceDatabase = plan.SourceDatabase;
+                        }
 
-                    first = false;
-                    plan.Statements++;
-                    if (StatementPolicy.IsCreateTable(statement.Text))
-                    {
-                        plan.TableNames.Add(StatementPolicy.TableNameOf(statement.Text));
+                        guard.Judge(statement);
+                        plan.Statements++;
+                        if (StatementPolicy.IsCreateTable(statement.Text))
+                        {
+                            plan.TableNames.Add(StatementPolicy.TableNameOf(statement.Text));
+                        }
+                        else if (plan.CharacterSet == null && StatementPolicy.TryReadDatabaseCharset(statement.Text, out var cs, out var co))
+                        {
+                            plan.CharacterSet = cs;
+                            plan.Collation = co;
+                        }
+
+                        if ((plan.Statements & 0xFF) == 0)
+                        {
+                            status.BytesRead = file.Position;
+                            progress?.Report(status);
+                        }
                     }
-                    else if (plan.CharacterSet == null && StatementPolicy.TryReadDatabaseCharset(statement.Text, out var cs, out var co))
-                    {
-                        plan.CharacterSet = cs;
-                        plan.Collation = co;
-                    }
+                }
+                catch (Exception e) when (e is InvalidDataException || e is ZstdSharp.ZstdException || e is EndOfStreamException)
+                {
+                    throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
+                        $"The backup '{path}' cannot be decompressed: {e.Message} Nothing was changed; use another backup.", e) { Target = path };
+                }
+
+                if (!ArchiveReader.EndsWithEndMarker(script.Tail.LastLine()))
+                {
+                    throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
+                        $"The backup '{path}' is not a complete dump: the script does not end with an end-of-dump line (it was cut short when written, or truncated since). Nothing was changed; use another backup.") { Target = path };
                 }
             }
 
+            plan.SourceDatabase ??= guard.SourceDatabase;
+            plan.ObjectDatabaseReferences.AddRange(guard.ObjectDatabaseReferences);
             return plan;
         }
 
@@ -262,16 +281,17 @@ namespace B1Backup.Core.Restore
                 return guard;
             }
 
-            using (var file = ArchiveReader.OpenFile(plan.Path))
-            using (var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(plan.Path)))
+            // Prepare judged every statement already; what it could not know was the target, which the
+            // views, routines, triggers and events that name a database must name.
+            foreach (var (database, statement) in plan.ObjectDatabaseReferences)
             {
-                foreach (var statement in new ScriptReader(script).ReadStatements())
+                if (database != target)
                 {
-                    guard.Judge(statement);
+                    throw StatementGuard.Refuse(statement, $"it names the database '{database}'");
                 }
             }
 
-            return new StatementGuard(plan.SourceDatabase ?? guard.SourceDatabase, target);
+            return guard;
         }
 
         /// <summary>A manifest with members that records exactly this file's size and hash.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -34,16 +35,30 @@ namespace B1Backup.Core.Restore
         private static readonly Regex DataInsert = new Regex(@"\AINSERT\s+INTO\s+`(?:[^`]|``)+`\s*\((?:\s*`(?:[^`]|``)+`\s*,?)+\)\s*VALUES\s", Options);
         private static readonly Regex DataVariable = new Regex(@"\ASET\s+@b1_value\d+\s*=\s*(?:NULL|''|0x[0-9A-Fa-f]+|CONCAT\(\s*@b1_value\d+\s*,\s*(?:''|0x[0-9A-Fa-f]+)\s*\))\s*\z", Options);
 
-        private readonly string target;
+        private readonly string? target;
 
-        public StatementGuard(string? sourceDatabase, string targetDatabase)
+        /// <param name="targetDatabase">The restore's target; null while it is not known yet (then the databases that object definitions name are collected for a later check).</param>
+        public StatementGuard(string? sourceDatabase, string? targetDatabase)
         {
             SourceDatabase = sourceDatabase;
             target = targetDatabase;
         }
 
-        /// <summary>The database the dump came from: named by the manifest, or by the dump's first USE or CREATE DATABASE.</summary>
-        public string? SourceDatabase { get; private set; }
+        /// <summary>The database the dump came from: named by the manifest or the dump's header, or by its first USE or CREATE DATABASE.</summary>
+        public string? SourceDatabase { get; set; }
+
+        /// <summary>With no target given: the databases that view, routine, trigger and event definitions name.</summary>
+        public List<(string Database, ScriptStatement Statement)> ObjectDatabaseReferences { get; } = new List<(string, ScriptStatement)>();
+
+        /// <summary>The database a USE or CREATE DATABASE statement names, as a dump of several databases has them.</summary>
+        public static bool TryNamedDatabase(string statement, out string database)
+        {
+            string skeleton = Skeleton(StatementPolicy.Head(statement));
+            var match = DatabaseStatement.Match(skeleton);
+            bool names = match.Success && !skeleton.TrimStart().StartsWith("DROP", StringComparison.OrdinalIgnoreCase) && !skeleton.TrimStart().StartsWith("ALTER", StringComparison.OrdinalIgnoreCase);
+            database = names ? Unquote(match.Groups["db"].Value) : string.Empty;
+            return names;
+        }
 
         /// <summary>What to do with a statement; throws StatementRefused for one that reaches beyond the target.</summary>
         public StatementAction Judge(ScriptStatement statement)
@@ -99,10 +114,18 @@ namespace B1Backup.Core.Restore
             foreach (Match qualified in QualifiedName.Matches(skeleton))
             {
                 string name = Unquote(qualified.Groups["db"].Value);
-                if (!name.Equals("information_schema", StringComparison.OrdinalIgnoreCase) && !(definesObject && name == target))
+                if (name.Equals("information_schema", StringComparison.OrdinalIgnoreCase) || (definesObject && name == target))
                 {
-                    throw Refuse(statement, $"it names the database '{name}'");
+                    continue;
                 }
+
+                if (definesObject && target == null)
+                {
+                    ObjectDatabaseReferences.Add((name, statement));
+                    continue;
+                }
+
+                throw Refuse(statement, $"it names the database '{name}'");
             }
 
             return StatementPolicy.Classify(head);
@@ -301,7 +324,7 @@ namespace B1Backup.Core.Restore
         private static string Unquote(string identifier) =>
             identifier.StartsWith("`", StringComparison.Ordinal) ? identifier.Substring(1, identifier.Length - 2).Replace("``", "`") : identifier;
 
-        private static B1BackupException Refuse(ScriptStatement statement, string why)
+        internal static B1BackupException Refuse(ScriptStatement statement, string why)
         {
             string excerpt = statement.Text.Length > 100 ? statement.Text.Substring(0, 100) + "..." : statement.Text;
             return new B1BackupException("StatementRefused", FailureKind.SecurityError,

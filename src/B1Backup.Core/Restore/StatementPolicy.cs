@@ -56,16 +56,6 @@ namespace B1Backup.Core.Restore
             return CharacterSet.IsMatch(head) ? StatementAction.SkipCharacterSet : StatementAction.Execute;
         }
 
-        private static readonly Regex Use = new Regex(@"\AUSE\s+(?:`(?<q>(?:[^`]|``)+)`|(?<p>[^\s;]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
-        /// <summary>The database a USE statement names.</summary>
-        public static bool TryReadUse(string statement, out string database)
-        {
-            var match = Use.Match(Head(statement));
-            database = match.Groups["q"].Success ? match.Groups["q"].Value.Replace("``", "`") : match.Groups["p"].Value;
-            return match.Success;
-        }
-
         public static bool IsCreateTable(string statement) => CreateTable.IsMatch(Head(statement));
 
         /// <summary>The table a CREATE TABLE statement creates.</summary>
