@@ -84,7 +84,10 @@ function New-Svg($Rows) {
         $color = if ($null -eq $row.Target) { '#5b8def' } elseif ($row.Ratio -le $row.Target) { '#2e9e5b' } else { '#d9534f' }
         [void]$svg.AppendLine("<text x='10' y='$($y + 17)'>$([System.Security.SecurityElement]::Escape($row.Label))</text>")
         [void]$svg.AppendLine("<rect x='$left' y='$y' width='$w' height='$barHeight' fill='$color'/>")
-        [void]$svg.AppendLine(("<text x='{0}' y='{1}'>{2:N2}x</text>" -f ($left + $w + 6), ($y + 17), $row.Ratio))
+        # The label goes right of the bar or of the target line, whichever ends later.
+        $labelX = $left + $w + 6
+        if ($null -ne $row.Target) { $labelX = [math]::Max($labelX, $left + [int]($scale * $row.Target / $max) + 6) }
+        [void]$svg.AppendLine(("<text x='{0}' y='{1}'>{2:N2}x</text>" -f $labelX, ($y + 17), $row.Ratio))
         if ($null -ne $row.Target) {
             $tx = $left + [int]($scale * $row.Target / $max)
             [void]$svg.AppendLine("<line x1='$tx' y1='$($y - 3)' x2='$tx' y2='$($y + $barHeight + 3)' stroke='black' stroke-width='2' stroke-dasharray='4,2'/>")
