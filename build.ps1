@@ -88,6 +88,7 @@ function Invoke-Test {
     $server = $null
     $passed = 0; $failed = 0
     try {
+        # The tools the tests call (zstd, crontab) are installed too when a private server is started.
         if (-not $env:B1_TEST_DATABASE_URL) {
             $server = Start-B1TestServer
             $env:B1_TEST_DATABASE_URL = $server.Url

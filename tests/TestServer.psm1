@@ -9,16 +9,19 @@ $script:TestPassword = 'B1:p@ss/w%rd?é'
 $script:TestUser = 'b1test'
 
 function Install-B1MariaDb {
-    if (Get-Command mariadbd -ErrorAction SilentlyContinue) { return }
+    <# MariaDB for the server, zstd and cron for the tests of .sql.zst files and schedules: installed from Debian when missing. #>
+    $wanted = [ordered]@{ mariadbd = 'mariadb-server'; mariadb = 'mariadb-client'; zstd = 'zstd'; crontab = 'cron' }
+    $missing = @($wanted.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) } | ForEach-Object { $wanted[$_] })
+    if (-not $missing) { return }
     $isRoot = (& id -u) -eq '0'
     if (-not ($IsLinux -and $isRoot -and (Test-Path /etc/debian_version))) {
-        throw 'mariadbd is not installed. Install MariaDB 10.11 (Debian: apt-get install mariadb-server mariadb-client), or point the tests at a server with B1_TEST_DATABASE_URL.'
+        throw "Missing: $($missing -join ', '). Install MariaDB 10.11, zstd and cron (Debian: apt-get install mariadb-server mariadb-client zstd cron), or point the tests at a server with B1_TEST_DATABASE_URL."
     }
-    Write-Host 'Installing mariadb-server and mariadb-client from Debian...'
+    Write-Host "Installing $($missing -join ', ') from Debian..."
     & apt-get update -qq | Out-Null
     $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get install -y -qq mariadb-server mariadb-client | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "apt-get install mariadb-server failed with exit code $LASTEXITCODE." }
+    & apt-get install -y -qq @missing | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Get-FreeTcpPort {
