@@ -65,6 +65,24 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void EncryptedBackupsComeBackExactly()
+        {
+            string source = NewDatabase("b1enc_src");
+            TestScripts.RunStatements(source, RoundTripSchema.Statements());
+            byte[] key = System.Text.Encoding.UTF8.GetBytes("correct horse battery staple");
+            var backup = Engine.BackupEngine.Run(
+                new Engine.BackupRequest(TestServer.Settings.WithDatabase(source), root, "test") { EncryptionKey = key, ChunkBytes = 256 * 1024 }, null, _ => { }, default);
+            Assert.EndsWith(".sql.gz.enc", backup.Path);
+            Assert.Equal(ChecksumReason.EncryptionKeyRequired, DeepVerifier.Verify(backup.Path).Reason);
+            Assert.True(DeepVerifier.Verify(backup.Path, null, null, key).Passed);
+            string target = NewName("b1enc_dst");
+            var plan = Restore.RestoreEngine.Prepare(backup.Path, null, null, key);
+            var restored = Restore.RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
+            Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
+            DatabaseComparer.AssertSame(source, target);
+        }
+
+        [Fact]
         public void TimestampsSurviveAChangeOfTheServerTimeZone()
         {
             string source = NewDatabase("b1tz_src");

@@ -198,3 +198,53 @@ Describe 'A restore stays inside its target database' {
         Test-Path /tmp/b1-pwned | Should -BeFalse
     }
 }
+
+Describe 'Encrypted backups' {
+    BeforeAll {
+        $script:encKey = Join-Path $TestDrive 'encryption.key'
+        [System.IO.File]::WriteAllBytes($encKey, [byte[]](100..131))
+        Invoke-TestSql -Database $database -Sql "CREATE TABLE IF NOT EXISTS secret_notes (id INT PRIMARY KEY, note VARCHAR(60)); REPLACE INTO secret_notes VALUES (1, 'PLAINTEXT-MARKER-b1-encryption-test');" | Out-Null
+        $script:encrypted = Backup-B1Database -ConnectionString $secretUrl -Path (Join-Path $TestDrive 'enc') -Environment enc -EncryptionKeyPath $encKey
+    }
+
+    It 'hold no plaintext, end in .enc, and still list without the key' {
+        $encrypted.Name | Should -Match '\.sql\.gz\.enc$'
+        $bytes = [System.IO.File]::ReadAllBytes($encrypted.Path)
+        [System.Text.Encoding]::ASCII.GetString($bytes) | Should -Not -Match 'PLAINTEXT-MARKER'
+        & bash -c 'gunzip -c "$0" 2>/dev/null | grep -c PLAINTEXT-MARKER' $encrypted.Path | Should -Be '0'
+        $listed = Get-B1Backup -Path (Join-Path $TestDrive 'enc')
+        $listed.Name | Should -Be $encrypted.Name
+        $listed.Tables | Should -BeGreaterOrEqual 2
+        (Test-B1BackupChecksum -Path $encrypted.Path).Passed | Should -BeTrue
+    }
+
+    It 'restore and verify deeply only with the key' {
+        $err = $null
+        try { Restore-B1Database -Path $encrypted.Path -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Match '^EncryptionKeyRequired'
+        $wrong = Join-Path $TestDrive 'wrong.key'
+        [System.IO.File]::WriteAllBytes($wrong, [byte[]](1..32))
+        $err = $null
+        try { Restore-B1Database -Path $encrypted.Path -EncryptionKeyPath $wrong -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Match '^EncryptionKeyWrong'
+        (Test-B1BackupChecksum -Path $encrypted.Path -Deep).Reason | Should -Be 'EncryptionKeyRequired'
+        (Test-B1BackupChecksum -Path $encrypted.Path -Deep -EncryptionKeyPath $encKey).Passed | Should -BeTrue
+        $r = Restore-B1Database -Path $encrypted.Path -EncryptionKeyPath $encKey -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false
+        $r.Verified | Should -BeTrue
+        Invoke-TestSql -Database "$($database)_enc" -Sql 'SELECT note FROM secret_notes' | Should -Be 'PLAINTEXT-MARKER-b1-encryption-test'
+        Remove-TestDatabase "$($database)_enc"
+    }
+
+    It 'reveal an altered part even when the checksum file was rewritten to match' {
+        $folder = Join-Path $TestDrive 'enc-tampered/enc'
+        New-Item -ItemType Directory -Force -Path $folder | Out-Null
+        Copy-Item -LiteralPath $encrypted.Path, $encrypted.ManifestPath -Destination $folder
+        $copy = Join-Path $folder $encrypted.Name
+        $bytes = [System.IO.File]::ReadAllBytes($copy); $bytes[[int]($bytes.Length / 2)] = $bytes[[int]($bytes.Length / 2)] -bxor 1; [System.IO.File]::WriteAllBytes($copy, $bytes)
+        & bash -c 'cd "$(dirname "$0")" && sha256sum "$(basename "$0")" > "$(basename "$0").sha256"' $copy
+        $manifest = Get-Content -Raw "$copy.manifest.json" | ConvertFrom-Json
+        $manifest.Sha256 = ((Get-FileHash -Algorithm SHA256 $copy).Hash.ToLowerInvariant())
+        $manifest | ConvertTo-Json -Depth 6 | Set-Content "$copy.manifest.json"
+        (Test-B1BackupChecksum -Path $copy -Deep -EncryptionKeyPath $encKey).Reason | Should -Be 'DecryptionFailed'
+    }
+}

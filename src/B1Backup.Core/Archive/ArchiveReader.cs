@@ -30,7 +30,8 @@ namespace B1Backup.Core.Archive
         public const string MysqldumpEndMarker = "-- Dump completed";
 
         public static CompressionKind CompressionOf(string path) =>
-            path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? CompressionKind.Gzip
+            path.EndsWith(MemberCipher.Suffix, StringComparison.OrdinalIgnoreCase) ? CompressionOf(path.Substring(0, path.Length - MemberCipher.Suffix.Length))
+            : path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? CompressionKind.Gzip
             : path.EndsWith(".zst", StringComparison.OrdinalIgnoreCase) ? CompressionKind.Zstd
             : CompressionKind.None;
 
@@ -46,13 +47,41 @@ namespace B1Backup.Core.Archive
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 
         /// <summary>The decompressed text of one member of a file.</summary>
-        public static string ReadMemberText(string path, long offset, long length)
+        public static string ReadMemberText(string path, BackupManifest manifest, int index, MemberCipher? cipher)
         {
             using var file = OpenFile(path);
-            file.Seek(offset, SeekOrigin.Begin);
-            using var content = OpenContent(new BoundedStream(file, length), CompressionOf(path));
+            using var content = OpenMember(file, path, manifest, index, cipher);
             using var reader = new StreamReader(content, Encoding.UTF8);
             return reader.ReadToEnd();
+        }
+
+        /// <summary>One member's decompressed content, decrypted first when the backup is encrypted.</summary>
+        public static Stream OpenMember(FileStream file, string path, BackupManifest manifest, int index, MemberCipher? cipher)
+        {
+            var member = manifest.Members[index];
+            lock (file)
+            {
+                file.Seek(member.Offset, SeekOrigin.Begin);
+                if (cipher != null)
+                {
+                    byte[] data = new byte[member.Length];
+                    int read = 0;
+                    while (read < data.Length)
+                    {
+                        int n = file.Read(data, read, data.Length - read);
+                        if (n <= 0)
+                        {
+                            throw new EndOfStreamException("The file ends inside an encrypted part.");
+                        }
+
+                        read += n;
+                    }
+
+                    return OpenContent(new MemoryStream(cipher.Decrypt(data, index, path)), CompressionOf(path));
+                }
+            }
+
+            return OpenContent(new BoundedStream(file, member.Length), CompressionOf(path));
         }
 
         /// <summary>True when the text's last non-empty line is an end-of-dump line.</summary>

@@ -30,6 +30,8 @@ namespace B1Backup.Core.Drill
 
         public byte[]? SigningKey { get; set; }
 
+        public byte[]? EncryptionKey { get; set; }
+
         public int Connections { get; set; } = RestorePlan.DefaultConnections;
     }
 
@@ -127,7 +129,7 @@ namespace B1Backup.Core.Drill
             RestorePlan? plan = null;
             try
             {
-                plan = RestoreEngine.Prepare(backup.Path, null, options.SigningKey);
+                plan = RestoreEngine.Prepare(backup.Path, null, options.SigningKey, options.EncryptionKey);
                 plan.Connections = options.Connections;
                 Add(checks, "Checksum", "File", true, plan.Checksum.Message + (plan.Manifest != null ? " The manifest describes this file." : string.Empty));
             }

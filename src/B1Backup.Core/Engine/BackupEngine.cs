@@ -38,6 +38,9 @@ namespace B1Backup.Core.Engine
         /// <summary>When set, a .sig sidecar (HMAC-SHA-256 with this key) lets restores and checks detect tampering.</summary>
         public byte[]? SigningKey { get; set; }
 
+        /// <summary>When set, every member is encrypted (AES-256-GCM, key derived from these bytes) and the file ends in .enc.</summary>
+        public byte[]? EncryptionKey { get; set; }
+
         public static int DefaultReaders => Math.Max(2, Math.Min(8, System.Environment.ProcessorCount));
     }
 
@@ -134,7 +137,7 @@ namespace B1Backup.Core.Engine
             var stopwatch = Stopwatch.StartNew();
             string folder = PrepareFolder(request.Root, request.Environment);
             var timestamp = DateTime.Now;
-            string path = System.IO.Path.Combine(folder, BackupName.Format(request.Environment, timestamp, request.Compression));
+            string path = System.IO.Path.Combine(folder, BackupName.Format(request.Environment, timestamp, request.Compression) + (request.EncryptionKey != null ? MemberCipher.Suffix : string.Empty));
             log($"Environment: {request.Environment}");
             log($"Database: {database}");
             log($"Host: {settings.Server}");
@@ -149,6 +152,12 @@ namespace B1Backup.Core.Engine
                 Compression = request.Compression.ToString(),
                 StartedUtc = DateTimeOffset.UtcNow,
             };
+            MemberCipher? cipher = null;
+            if (request.EncryptionKey != null)
+            {
+                manifest.Encryption = new ManifestEncryption();
+                cipher = MemberCipher.Create(request.EncryptionKey, manifest.Encryption);
+            }
 
             ArchiveResult archiveResult;
             int readers;
@@ -168,7 +177,7 @@ namespace B1Backup.Core.Engine
                     using var archive = ArchiveWriter.Create(path);
                     try
                     {
-                        new MemberPipeline(work, session.Readers, request.Compression, archive, manifest, progress, cancel).Run();
+                        new MemberPipeline(work, session.Readers, request.Compression, archive, manifest, progress, cancel) { Cipher = cipher }.Run();
                         archiveResult = archive.Complete();
                     }
                     catch (IOException e) when (!(e.InnerException is MySqlException))
@@ -216,7 +225,7 @@ namespace B1Backup.Core.Engine
             log($"Backup size: {archiveResult.Size:N0} bytes ({archiveResult.UncompressedSize:N0} bytes of SQL)");
             log($"SHA-256: {archiveResult.Sha256} -> {checksumPath}");
             progress?.Report(new BackupProgress { Activity = "Verifying the backup", TablesDone = manifest.Tables.Count, TablesTotal = manifest.Tables.Count });
-            string? problem = VerifyWritten(path, archiveResult, manifest);
+            string? problem = VerifyWritten(path, archiveResult, manifest, cipher);
             stopwatch.Stop();
             log(problem == null
                 ? "Verification: the file re-reads with the same SHA-256 and ends with its end marker."
@@ -291,15 +300,14 @@ namespace B1Backup.Core.Engine
         }
 
         /// <summary>Re-reads the file: the same SHA-256, and a last member that ends with the end marker.</summary>
-        private static string? VerifyWritten(string path, ArchiveResult written, BackupManifest manifest)
+        private static string? VerifyWritten(string path, ArchiveResult written, BackupManifest manifest, MemberCipher? cipher)
         {
             if (ChecksumFile.ComputeSha256(path) != written.Sha256)
             {
                 return "the file re-reads with a different SHA-256";
             }
 
-            var footer = manifest.Members.Last();
-            return ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, footer.Offset, footer.Length))
+            return ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, manifest, manifest.Members.Count - 1, cipher))
                 ? null
                 : "its last member does not end with the end marker";
         }

@@ -55,6 +55,9 @@ namespace B1Backup.Core.Engine
         private int next = -1;
         private Exception? failure;
 
+        /// <summary>When set, each member is encrypted by the reader that made it.</summary>
+        public MemberCipher? Cipher { get; set; }
+
         public MemberPipeline(IReadOnlyList<WorkItem> items, IReadOnlyList<MySqlConnection> readers, CompressionKind compression, ArchiveWriter archive,
             BackupManifest manifest, IProgress<BackupProgress>? progress, CancellationToken cancel)
         {
@@ -143,7 +146,7 @@ namespace B1Backup.Core.Engine
             }
 
             long rows = manifest.Tables.Sum(t => t.Rows);
-            Append("Footer", null, Produce(WorkItem.Text("Footer", null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, token));
+            Append("Footer", null, Seal(Produce(WorkItem.Text("Footer", null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, token), items.Count));
             manifest.EndMarker = DumpWriter.EndMarkerPrefix;
         }
 
@@ -166,7 +169,7 @@ namespace B1Backup.Core.Engine
                         return;
                     }
 
-                    var member = Produce(items[index], reader, token);
+                    var member = Seal(Produce(items[index], reader, token), index);
                     lock (gate)
                     {
                         results[index] = member;
@@ -186,6 +189,18 @@ namespace B1Backup.Core.Engine
                     Monitor.PulseAll(gate);
                 }
             }
+        }
+
+        /// <summary>Encrypts a member for its place in the file, when the backup is encrypted.</summary>
+        private Member Seal(Member member, int index)
+        {
+            if (Cipher == null)
+            {
+                return member;
+            }
+
+            byte[] sealedBytes = Cipher.Encrypt(member.Buffer, member.Length, index);
+            return new Member(sealedBytes, sealedBytes.Length, member.Uncompressed, member.Rows);
         }
 
         /// <summary>Writes one piece as SQL text and compresses it as one member, in memory.</summary>

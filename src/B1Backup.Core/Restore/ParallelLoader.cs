@@ -190,12 +190,7 @@ namespace B1Backup.Core.Restore
         /// <summary>Runs one member's statements, in one transaction for data.</summary>
         private void Load(MySqlConnection connection, FileStream file, ManifestMember member, bool transaction, CancellationToken cancel)
         {
-            lock (file)
-            {
-                file.Seek(member.Offset, SeekOrigin.Begin);
-            }
-
-            using var content = ArchiveReader.OpenContent(new BoundedStream(file, member.Length), ArchiveReader.CompressionOf(plan.Path));
+            using var content = ArchiveReader.OpenMember(file, plan.Path, plan.Manifest!, plan.Manifest!.Members.IndexOf(member), plan.Cipher);
             if (transaction)
             {
                 SnapshotSession.Execute(connection, "START TRANSACTION");

@@ -24,7 +24,7 @@ namespace B1Backup.Core.Restore
         /// Reads the whole backup without a server: its checksum, its end marker and every statement.
         /// Any problem stops here, before a connection that writes is opened.
         /// </summary>
-        public static RestorePlan Prepare(string path, IProgress<RestoreProgress>? progress = null, byte[]? signingKey = null)
+        public static RestorePlan Prepare(string path, IProgress<RestoreProgress>? progress = null, byte[]? signingKey = null, byte[]? encryptionKey = null)
         {
             var plan = new RestorePlan { Path = path };
             plan.Checksum = ChecksumVerifier.Verify(path, signingKey);
@@ -39,8 +39,13 @@ namespace B1Backup.Core.Restore
             {
                 // A B1Backup file: the checksum covers every byte, the manifest lists what they hold,
                 // and the last member shows the end marker. No need to read it all twice.
-                var footer = plan.Manifest!.Members.Last();
-                if (footer.Kind != "Footer" || !ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, footer.Offset, footer.Length)))
+                if (plan.Manifest!.Encryption != null)
+                {
+                    plan.Cipher = MemberCipher.Open(encryptionKey, plan.Manifest.Encryption, path);
+                }
+
+                var footer = plan.Manifest.Members.Last();
+                if (footer.Kind != "Footer" || !ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, plan.Manifest, plan.Manifest.Members.Count - 1, plan.Cipher)))
                 {
                     throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
                         $"The backup '{path}' does not end with its end-of-dump line. Nothing was changed; use another backup.") { Target = path };
@@ -267,11 +272,16 @@ namespace B1Backup.Core.Restore
             var guard = new StatementGuard(plan.SourceDatabase, target);
             if (ParallelLoader.CanLoad(plan))
             {
-                foreach (var member in plan.Manifest!.Members.Where(m => m.Kind != "Data"))
+                var members = plan.Manifest!.Members;
+                for (int index = 0; index < members.Count; index++)
                 {
+                    if (members[index].Kind == "Data")
+                    {
+                        continue;
+                    }
+
                     using var file = ArchiveReader.OpenFile(plan.Path);
-                    file.Seek(member.Offset, SeekOrigin.Begin);
-                    using var content = ArchiveReader.OpenContent(new BoundedStream(file, member.Length), ArchiveReader.CompressionOf(plan.Path));
+                    using var content = ArchiveReader.OpenMember(file, plan.Path, plan.Manifest, index, plan.Cipher);
                     foreach (var statement in new ScriptReader(content).ReadStatements())
                     {
                         guard.Judge(statement);

@@ -22,6 +22,9 @@ namespace B1Backup.Core.Restore
 
         public int Statements { get; set; }
 
+        /// <summary>For encrypted backups: the cipher opened with the right key.</summary>
+        public Archive.MemberCipher? Cipher { get; set; }
+
         /// <summary>Connections a parallel load uses (B1Backup files with a manifest).</summary>
         public int Connections { get; set; } = DefaultConnections;
 
@@ -54,6 +57,9 @@ namespace B1Backup.Core.Restore
         public long BytesTotal { get; set; }
 
         public int Statements { get; set; }
+
+        /// <summary>For encrypted backups: the cipher opened with the right key.</summary>
+        public Archive.MemberCipher? Cipher { get; set; }
 
         /// <summary>Connections a parallel load uses (B1Backup files with a manifest).</summary>
         public int Connections { get; set; } = DefaultConnections;

@@ -57,6 +57,9 @@ namespace B1Backup.Core.Store
 
         public List<ManifestObject> Objects { get; set; } = new List<ManifestObject>();
 
+        /// <summary>Set when the members are encrypted: how to derive the key and check it.</summary>
+        public ManifestEncryption? Encryption { get; set; }
+
         /// <summary>The independently compressed members of the file, in order: what a parallel restore reads.</summary>
         public List<ManifestMember> Members { get; set; } = new List<ManifestMember>();
 
@@ -96,6 +99,18 @@ namespace B1Backup.Core.Store
         public long Rows { get; set; }
 
         public long DataBytes { get; set; }
+    }
+
+    public sealed class ManifestEncryption
+    {
+        public string Algorithm { get; set; } = string.Empty;
+
+        public string Salt { get; set; } = string.Empty;
+
+        public int Iterations { get; set; }
+
+        /// <summary>HMAC of a fixed text with the derived key: tells a wrong key without decrypting anything.</summary>
+        public string KeyCheck { get; set; } = string.Empty;
     }
 
     /// <summary>One independently compressed part of the file.</summary>

@@ -12,7 +12,7 @@ namespace B1Backup.Core.Store
         public const string ChecksumSuffix = ".sha256";
 
         private static readonly Regex FilePattern = new Regex(
-            @"^backup_(?<env>[A-Za-z0-9_-]+)_(?<ts>\d{8}_\d{6})(?<ext>\.sql(?:\.gz|\.zst)?)$",
+            @"^backup_(?<env>[A-Za-z0-9_-]+)_(?<ts>\d{8}_\d{6})(?<ext>\.sql(?:\.gz|\.zst)?)(?:\.enc)?$",
             RegexOptions.CultureInvariant);
 
         private static readonly Regex EnvironmentPattern = new Regex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant);

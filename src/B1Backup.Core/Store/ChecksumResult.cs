@@ -17,6 +17,8 @@ namespace B1Backup.Core.Store
         MissingEndMarker,
         ManifestMismatch,
         SignatureMissing,
+        EncryptionKeyRequired,
+        DecryptionFailed,
         SignatureMismatch,
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Text.RegularExpressions;
 using B1Backup.Core.Archive;
 using B1Backup.Core.Restore;
@@ -17,13 +18,19 @@ namespace B1Backup.Core.Store
     {
         private static readonly Regex InsertInto = new Regex(@"\AINSERT\s+(?:IGNORE\s+)?INTO\s+(?:`(?<q>(?:[^`]|``)+)`|(?<p>[\w$]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        public static ChecksumResult Verify(string path, Action<long, long>? progress = null, byte[]? signingKey = null)
+        public static ChecksumResult Verify(string path, Action<long, long>? progress = null, byte[]? signingKey = null, byte[]? encryptionKey = null)
         {
             var result = ChecksumVerifier.Verify(path, signingKey);
             result.Deep = true;
             if (!result.Passed)
             {
                 return result;
+            }
+
+            var encrypted = BackupManifest.TryRead(path);
+            if (encrypted?.Encryption != null)
+            {
+                return VerifyEncrypted(result, path, encrypted, encryptionKey);
             }
 
             var content = ArchiveReader.Check(path, progress);
@@ -41,7 +48,7 @@ namespace B1Backup.Core.Store
             var manifest = BackupManifest.TryRead(path);
             if (manifest != null)
             {
-                string? difference = CompareWithManifest(path, manifest, content);
+                string? difference = CompareWithManifest(AllStatements(path), manifest, content.UncompressedSize);
                 if (difference != null)
                 {
                     return Fail(result, ChecksumReason.ManifestMismatch, difference + " The backup does not hold what its manifest records; do not rely on it.");
@@ -54,33 +61,97 @@ namespace B1Backup.Core.Store
             return result;
         }
 
-        private static string? CompareWithManifest(string path, BackupManifest manifest, ContentCheck content)
+        /// <summary>An encrypted backup: each member must decrypt and decompress, the last must end the script, and the content must match the manifest.</summary>
+        private static ChecksumResult VerifyEncrypted(ChecksumResult result, string path, BackupManifest manifest, byte[]? key)
         {
-            if (manifest.UncompressedSize > 0 && manifest.UncompressedSize != content.UncompressedSize)
+            MemberCipher cipher;
+            try
             {
-                return $"The script is {content.UncompressedSize} bytes, the manifest records {manifest.UncompressedSize}.";
+                cipher = MemberCipher.Open(key, manifest.Encryption!, path);
+            }
+            catch (B1BackupException e)
+            {
+                return Fail(result, ChecksumReason.EncryptionKeyRequired, e.Message);
+            }
+
+            long size = 0;
+            var statements = new List<ScriptStatement>();
+            string last = string.Empty;
+            try
+            {
+                using var file = ArchiveReader.OpenFile(path);
+                for (int index = 0; index < manifest.Members.Count; index++)
+                {
+                    using var content = ArchiveReader.OpenMember(file, path, manifest, index, cipher);
+                    using var text = new MemoryStream();
+                    content.CopyTo(text);
+                    size += text.Length;
+                    text.Position = 0;
+                    if (index == manifest.Members.Count - 1)
+                    {
+                        last = Encoding.UTF8.GetString(text.ToArray());
+                    }
+
+                    statements.AddRange(new ScriptReader(text).ReadStatements());
+                }
+            }
+            catch (B1BackupException e) when (e.ErrorId == "DecryptionFailed")
+            {
+                return Fail(result, ChecksumReason.DecryptionFailed, e.Message);
+            }
+            catch (Exception e) when (e is InvalidDataException || e is EndOfStreamException || e is ZstdSharp.ZstdException)
+            {
+                return Fail(result, ChecksumReason.CorruptCompression, "A part does not decompress: " + e.Message);
+            }
+
+            if (!ArchiveReader.EndsWithEndMarker(last))
+            {
+                return Fail(result, ChecksumReason.MissingEndMarker, "The script has no end-of-dump line. Do not restore it; use another backup.");
+            }
+
+            string? difference = CompareWithManifest(statements, manifest, size);
+            if (difference != null)
+            {
+                return Fail(result, ChecksumReason.ManifestMismatch, difference + " The backup does not hold what its manifest records; do not rely on it.");
+            }
+
+            result.Message = $"The file matches its checksum; every encrypted part decrypts and decompresses, the script ends with its end marker and holds the {manifest.Tables.Count} tables and {manifest.Tables.Sum(t => t.Rows)} rows its manifest records.";
+            return result;
+        }
+
+        private static IEnumerable<ScriptStatement> AllStatements(string path)
+        {
+            using var file = ArchiveReader.OpenFile(path);
+            using var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path));
+            foreach (var statement in new ScriptReader(script).ReadStatements())
+            {
+                yield return statement;
+            }
+        }
+
+        private static string? CompareWithManifest(IEnumerable<ScriptStatement> statements, BackupManifest manifest, long uncompressedSize)
+        {
+            if (manifest.UncompressedSize > 0 && manifest.UncompressedSize != uncompressedSize)
+            {
+                return $"The script is {uncompressedSize} bytes, the manifest records {manifest.UncompressedSize}.";
             }
 
             var tables = new List<string>();
             var rows = new Dictionary<string, long>(StringComparer.Ordinal);
-            using (var file = ArchiveReader.OpenFile(path))
-            using (var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path)))
+            foreach (var statement in statements)
             {
-                foreach (var statement in new ScriptReader(script).ReadStatements())
+                string head = StatementPolicy.Head(statement.Text);
+                if (StatementPolicy.IsCreateTable(head))
                 {
-                    string head = StatementPolicy.Head(statement.Text);
-                    if (StatementPolicy.IsCreateTable(head))
-                    {
-                        tables.Add(StatementPolicy.TableNameOf(head));
-                        continue;
-                    }
+                    tables.Add(StatementPolicy.TableNameOf(head));
+                    continue;
+                }
 
-                    var insert = InsertInto.Match(head);
-                    if (insert.Success)
-                    {
-                        string table = insert.Groups["q"].Success ? insert.Groups["q"].Value.Replace("``", "`") : insert.Groups["p"].Value;
-                        rows[table] = (rows.TryGetValue(table, out long n) ? n : 0) + CountTuples(head, insert.Length);
-                    }
+                var insert = InsertInto.Match(head);
+                if (insert.Success)
+                {
+                    string table = insert.Groups["q"].Success ? insert.Groups["q"].Value.Replace("``", "`") : insert.Groups["p"].Value;
+                    rows[table] = (rows.TryGetValue(table, out long n) ? n : 0) + CountTuples(head, insert.Length);
                 }
             }
 

@@ -27,12 +27,12 @@ namespace B1Backup.Commands
             }
         }
 
-        /// <summary>The signing key from -SigningKey (a SecureString, its UTF-8 bytes) or -SigningKeyPath (the file's bytes), or null.</summary>
-        protected byte[]? ReadSigningKey(System.Security.SecureString? key, string? keyPath)
+        /// <summary>A key from a SecureString (its UTF-8 bytes) or a key file (its bytes), or null: -SigningKey(Path), -EncryptionKey(Path).</summary>
+        protected byte[]? ReadKey(System.Security.SecureString? key, string? keyPath)
         {
             if (key != null && keyPath != null)
             {
-                ThrowEngineError(new B1BackupException("SigningKeyAmbiguous", FailureKind.InvalidArgument, "Pass either -SigningKey or -SigningKeyPath, not both."));
+                ThrowEngineError(new B1BackupException("KeyAmbiguous", FailureKind.InvalidArgument, "Pass a key either as a SecureString or as a key file, not both."));
             }
 
             if (keyPath != null)

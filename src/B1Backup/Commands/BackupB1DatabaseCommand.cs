@@ -33,6 +33,14 @@ namespace B1Backup.Commands
         [Parameter]
         public string? SigningKeyPath { get; set; }
 
+        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
+        [Parameter]
+        public System.Security.SecureString? EncryptionKey { get; set; }
+
+        /// <summary>A file whose bytes are the encryption key.</summary>
+        [Parameter]
+        public string? EncryptionKeyPath { get; set; }
+
         [Parameter]
         public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
 
@@ -45,7 +53,7 @@ namespace B1Backup.Commands
         {
             var settings = ResolveConnection();
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
-            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(SigningKey, SigningKeyPath) };
+            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadKey(SigningKey, SigningKeyPath), EncryptionKey = ReadKey(EncryptionKey, EncryptionKeyPath) };
             ProgressReporter<BackupProgress>? progress = null;
             progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
             {

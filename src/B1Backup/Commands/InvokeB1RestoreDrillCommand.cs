@@ -64,6 +64,14 @@ namespace B1Backup.Commands
         [Parameter]
         public TimeSpan RpoTarget { get; set; } = TimeSpan.FromHours(24);
 
+        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
+        [Parameter]
+        public System.Security.SecureString? EncryptionKey { get; set; }
+
+        /// <summary>A file whose bytes are the encryption key.</summary>
+        [Parameter]
+        public string? EncryptionKeyPath { get; set; }
+
         [Parameter]
         public System.Security.SecureString? SigningKey { get; set; }
 
@@ -86,7 +94,8 @@ namespace B1Backup.Commands
                 Keep = Keep,
                 RtoTarget = RtoTarget,
                 RpoTarget = RpoTarget,
-                SigningKey = ReadSigningKey(SigningKey, SigningKeyPath),
+                SigningKey = ReadKey(SigningKey, SigningKeyPath),
+                EncryptionKey = ReadKey(EncryptionKey, EncryptionKeyPath),
             };
             WriteProgress(new ProgressRecord(4, "Invoke-B1RestoreDrill", $"Drilling {backup.Name} on {settings.Server}"));
             DrillResult result;

@@ -41,6 +41,14 @@ namespace B1Backup.Commands
         [Parameter]
         public string? SigningKeyPath { get; set; }
 
+        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
+        [Parameter]
+        public System.Security.SecureString? EncryptionKey { get; set; }
+
+        /// <summary>A file whose bytes are the encryption key.</summary>
+        [Parameter]
+        public string? EncryptionKeyPath { get; set; }
+
         /// <summary>Connections that load a B1Backup file's parts at once. Default: twice the cores, at least 4.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -65,7 +73,7 @@ namespace B1Backup.Commands
             {
                 try
                 {
-                    plan = RestoreEngine.Prepare(path, checking, ReadSigningKey(SigningKey, SigningKeyPath));
+                    plan = RestoreEngine.Prepare(path, checking, ReadKey(SigningKey, SigningKeyPath), ReadKey(EncryptionKey, EncryptionKeyPath));
                 }
                 catch (B1BackupException e)
                 {

@@ -24,6 +24,14 @@ namespace B1Backup.Commands
         [Parameter]
         public string? SigningKeyPath { get; set; }
 
+        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
+        [Parameter]
+        public System.Security.SecureString? EncryptionKey { get; set; }
+
+        /// <summary>A file whose bytes are the encryption key.</summary>
+        [Parameter]
+        public string? EncryptionKeyPath { get; set; }
+
         /// <summary>Also decompress and check the content: compression, end marker, tables and rows against the manifest.</summary>
         [Parameter]
         public SwitchParameter Deep { get; set; }
@@ -33,8 +41,13 @@ namespace B1Backup.Commands
         public SwitchParameter Quiet { get; set; }
 
         private byte[]? key;
+        private byte[]? encryptionKey;
 
-        protected override void BeginProcessing() => key = ReadSigningKey(SigningKey, SigningKeyPath);
+        protected override void BeginProcessing()
+        {
+            key = ReadKey(SigningKey, SigningKeyPath);
+            encryptionKey = ReadKey(EncryptionKey, EncryptionKeyPath);
+        }
 
         protected override void ProcessRecord()
         {
@@ -51,7 +64,7 @@ namespace B1Backup.Commands
                         record.SecondsRemaining = reporter.SecondsLeft(p.Read, p.Total);
                         return true;
                     });
-                    result = DeepVerifier.Verify(file, (read, total) => progress.Report((read, total)), key);
+                    result = DeepVerifier.Verify(file, (read, total) => progress.Report((read, total)), key, encryptionKey);
                 }
                 else
                 {
