@@ -27,43 +27,6 @@ namespace B1Backup.Commands
             }
         }
 
-        /// <summary>A key from a SecureString (its UTF-8 bytes) or a key file (its bytes), or null: -SigningKey(Path), -EncryptionKey(Path).</summary>
-        protected byte[]? ReadKey(System.Security.SecureString? key, string? keyPath)
-        {
-            if (key != null && keyPath != null)
-            {
-                ThrowEngineError(new B1BackupException("KeyAmbiguous", FailureKind.InvalidArgument, "Pass a key either as a SecureString or as a key file, not both."));
-            }
-
-            if (keyPath != null)
-            {
-                string path = ToFileSystemPath(keyPath);
-                try
-                {
-                    return System.IO.File.ReadAllBytes(path);
-                }
-                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
-                {
-                    ThrowEngineError(new B1BackupException("SigningKeyUnreadable", FailureKind.InvalidArgument, $"The signing key file '{path}' cannot be read: {e.Message}", e), path);
-                }
-            }
-
-            if (key == null)
-            {
-                return null;
-            }
-
-            IntPtr text = System.Runtime.InteropServices.Marshal.SecureStringToGlobalAllocUnicode(key);
-            try
-            {
-                return System.Text.Encoding.UTF8.GetBytes(System.Runtime.InteropServices.Marshal.PtrToStringUni(text, key.Length));
-            }
-            finally
-            {
-                System.Runtime.InteropServices.Marshal.ZeroFreeGlobalAllocUnicode(text);
-            }
-        }
-
         /// <summary>A path as PowerShell sees it (relative to the current location, PSDrives resolved) made a file-system path.</summary>
         protected string ToFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 

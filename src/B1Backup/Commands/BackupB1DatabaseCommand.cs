@@ -25,22 +25,6 @@ namespace B1Backup.Commands
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "./backups";
 
-        /// <summary>HMAC-SHA-256 key that signs (or checks) the backup's .sig sidecar, as a SecureString.</summary>
-        [Parameter]
-        public System.Security.SecureString? SigningKey { get; set; }
-
-        /// <summary>A file whose bytes are the signing key (at least 16; 32 random bytes is a good key).</summary>
-        [Parameter]
-        public string? SigningKeyPath { get; set; }
-
-        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
-        [Parameter]
-        public System.Security.SecureString? EncryptionKey { get; set; }
-
-        /// <summary>A file whose bytes are the encryption key.</summary>
-        [Parameter]
-        public string? EncryptionKeyPath { get; set; }
-
         [Parameter]
         public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
 
@@ -53,7 +37,7 @@ namespace B1Backup.Commands
         {
             var settings = ResolveConnection();
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
-            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadKey(SigningKey, SigningKeyPath), EncryptionKey = ReadKey(EncryptionKey, EncryptionKeyPath) };
+            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(), EncryptionKey = ReadEncryptionKey() };
             ProgressReporter<BackupProgress>? progress = null;
             progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
             {

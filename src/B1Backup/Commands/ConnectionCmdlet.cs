@@ -6,7 +6,7 @@ using B1Backup.Core.Connection;
 namespace B1Backup.Commands
 {
     /// <summary>The connection parameters every cmdlet that talks to a server shares.</summary>
-    public abstract class ConnectionCmdlet : B1Cmdlet
+    public abstract class ConnectionCmdlet : KeyedCmdlet
     {
         /// <summary>DATABASE_URL form (mysql://user:password@host:port/database?ssl-mode=...) or Key=Value form. Default: $env:DATABASE_URL.</summary>
         [Parameter]

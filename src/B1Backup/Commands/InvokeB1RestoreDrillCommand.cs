@@ -64,20 +64,6 @@ namespace B1Backup.Commands
         [Parameter]
         public TimeSpan RpoTarget { get; set; } = TimeSpan.FromHours(24);
 
-        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
-        [Parameter]
-        public System.Security.SecureString? EncryptionKey { get; set; }
-
-        /// <summary>A file whose bytes are the encryption key.</summary>
-        [Parameter]
-        public string? EncryptionKeyPath { get; set; }
-
-        [Parameter]
-        public System.Security.SecureString? SigningKey { get; set; }
-
-        [Parameter]
-        public string? SigningKeyPath { get; set; }
-
         protected override void ProcessRecord()
         {
             BackupInfo? backup = ParameterSetName == "Path" ? Describe(ToFileSystemPath(Path)) : Newest();
@@ -94,8 +80,8 @@ namespace B1Backup.Commands
                 Keep = Keep,
                 RtoTarget = RtoTarget,
                 RpoTarget = RpoTarget,
-                SigningKey = ReadKey(SigningKey, SigningKeyPath),
-                EncryptionKey = ReadKey(EncryptionKey, EncryptionKeyPath),
+                SigningKey = ReadSigningKey(),
+                EncryptionKey = ReadEncryptionKey(),
             };
             WriteProgress(new ProgressRecord(4, "Invoke-B1RestoreDrill", $"Drilling {backup.Name} on {settings.Server}"));
             DrillResult result;

@@ -33,22 +33,6 @@ namespace B1Backup.Commands
         [Parameter]
         public string? Environment { get; set; }
 
-        /// <summary>HMAC-SHA-256 key that signs (or checks) the backup's .sig sidecar, as a SecureString.</summary>
-        [Parameter]
-        public System.Security.SecureString? SigningKey { get; set; }
-
-        /// <summary>A file whose bytes are the signing key (at least 16; 32 random bytes is a good key).</summary>
-        [Parameter]
-        public string? SigningKeyPath { get; set; }
-
-        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
-        [Parameter]
-        public System.Security.SecureString? EncryptionKey { get; set; }
-
-        /// <summary>A file whose bytes are the encryption key.</summary>
-        [Parameter]
-        public string? EncryptionKeyPath { get; set; }
-
         /// <summary>Connections that load a B1Backup file's parts at once. Default: twice the cores, at least 4.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -73,7 +57,7 @@ namespace B1Backup.Commands
             {
                 try
                 {
-                    plan = RestoreEngine.Prepare(path, checking, ReadKey(SigningKey, SigningKeyPath), ReadKey(EncryptionKey, EncryptionKeyPath));
+                    plan = RestoreEngine.Prepare(path, checking, ReadSigningKey(), ReadEncryptionKey());
                 }
                 catch (B1BackupException e)
                 {

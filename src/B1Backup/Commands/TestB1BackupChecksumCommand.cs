@@ -7,7 +7,7 @@ namespace B1Backup.Commands
     /// <summary>Recomputes each backup's SHA-256 and compares it with its sha256sum-format sidecar.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "B1BackupChecksum")]
     [OutputType(typeof(ChecksumResult), typeof(bool))]
-    public sealed class TestB1BackupChecksumCommand : B1Cmdlet
+    public sealed class TestB1BackupChecksumCommand : KeyedCmdlet
     {
         private bool allPassed = true;
 
@@ -15,22 +15,6 @@ namespace B1Backup.Commands
         [Alias("FullName", "PSPath", "LiteralPath")]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = new string[0];
-
-        /// <summary>HMAC-SHA-256 key that signs (or checks) the backup's .sig sidecar, as a SecureString.</summary>
-        [Parameter]
-        public System.Security.SecureString? SigningKey { get; set; }
-
-        /// <summary>A file whose bytes are the signing key (at least 16; 32 random bytes is a good key).</summary>
-        [Parameter]
-        public string? SigningKeyPath { get; set; }
-
-        /// <summary>Passphrase for encryption at rest (AES-256-GCM), as a SecureString.</summary>
-        [Parameter]
-        public System.Security.SecureString? EncryptionKey { get; set; }
-
-        /// <summary>A file whose bytes are the encryption key.</summary>
-        [Parameter]
-        public string? EncryptionKeyPath { get; set; }
 
         /// <summary>Also decompress and check the content: compression, end marker, tables and rows against the manifest.</summary>
         [Parameter]
@@ -45,8 +29,8 @@ namespace B1Backup.Commands
 
         protected override void BeginProcessing()
         {
-            key = ReadKey(SigningKey, SigningKeyPath);
-            encryptionKey = ReadKey(EncryptionKey, EncryptionKeyPath);
+            key = ReadSigningKey();
+            encryptionKey = ReadEncryptionKey();
         }
 
         protected override void ProcessRecord()
