@@ -2,6 +2,8 @@
     # Loads the build output in out/bin (dotnet pwsh ./build.ps1 Build); the Package task
     # writes a self-contained module folder with its own copy of this manifest.
     RootModule           = 'out/bin/B1Backup.dll'
+    # Imported first: points the runtime at the engine under bin/deps (isolated on PowerShell 7).
+    NestedModules        = @('out/bin/B1Backup.Loader.dll')
     ModuleVersion        = '0.2.0'
     GUID                 = '6f4f5f0e-2b8e-4c8a-9a61-b1b4c0a7e2d1'
     Author               = 'B1Backup team'
@@ -11,6 +13,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('module/B1Backup.Format.ps1xml')
+    TypesToProcess       = @('module/B1Backup.Types.ps1xml')
     CmdletsToExport      = @(
         'Backup-B1Database'
         'Restore-B1Database'

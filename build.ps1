@@ -35,8 +35,19 @@ function Invoke-Dotnet {
 }
 
 function Invoke-Build {
-    # publish, not build: a module folder needs MySqlConnector and its dependencies beside it.
-    Invoke-Dotnet publish (Join-Path $Root 'src/B1Backup/B1Backup.csproj') -c $Configuration -o $BinDir --nologo -v quiet
+    # out/bin holds the cmdlets; the engine and its dependencies go under out/bin/deps, where the
+    # cmdlets' EngineLoader finds them: deps/core (net8.0, PowerShell 7) and deps/desktop
+    # (netstandard2.0, Windows PowerShell 5.1). A stale engine beside the cmdlets would bypass that.
+    Remove-Item -Recurse -Force $BinDir -ErrorAction SilentlyContinue
+    $staging = Join-Path $OutDir 'obj'
+    $null = New-Item -ItemType Directory -Force $BinDir
+    foreach ($project in 'B1Backup', 'B1Backup.Loader') {
+        Invoke-Dotnet publish (Join-Path $Root "src/$project/$project.csproj") -c $Configuration -o (Join-Path $staging $project) --nologo -v quiet
+        Copy-Item (Join-Path $staging "$project/$project.dll"), (Join-Path $staging "$project/$project.pdb") -Destination $BinDir
+    }
+    $engine = Join-Path $Root 'src/B1Backup.Core/B1Backup.Core.csproj'
+    Invoke-Dotnet publish $engine -c $Configuration -f net8.0 -o (Join-Path $BinDir 'deps/core') --nologo -v quiet
+    Invoke-Dotnet publish $engine -c $Configuration -f netstandard2.0 -o (Join-Path $BinDir 'deps/desktop') --nologo -v quiet
     # Help beside the manifest, where PowerShell looks for it: MAML made from module/help/*.md, and about_B1Backup.
     $helpFolder = Join-Path $Root 'en-US'
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'module/help/New-B1Help.ps1') -ModulePath (Join-Path $Root 'B1Backup.psd1') -OutputFile (Join-Path $helpFolder 'B1Backup.dll-Help.xml') | Out-Host

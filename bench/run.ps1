@@ -146,7 +146,7 @@ try {
         $times['myloader'].Add((Invoke-Timed { Invoke-Bash "myloader -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' -t 2 -d '$work/mydumper' -B r_myloader -o > /dev/null" }))
         Reset-PeakRss
         $restored = $null
-        $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.Path -TargetDatabase r_b1 -Confirm:$false }))
+        $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.FullName -TargetDatabase r_b1 -Confirm:$false }))
         $peak['restore'] = Get-PeakRss
         if (-not $restored.Verified) { throw 'Our restore did not verify.' }
         $check = & bash -c "mariadb $client -N -e 'CHECKSUM TABLE sbtest.sbtest1, r_b1.sbtest1 EXTENDED'" | ForEach-Object { ($_ -split '\s+')[1] }

@@ -19,9 +19,9 @@ New-Item -ItemType Directory -Force -Path $folder, $repository | Out-Null
 
 Copy-Item -Recurse (Join-Path $Root 'out/bin') (Join-Path $folder 'bin')
 Copy-Item -Recurse (Join-Path $Root 'en-US') (Join-Path $folder 'en-US')
-Copy-Item (Join-Path $Root 'module/B1Backup.Format.ps1xml'), (Join-Path $Root 'LICENSE'), (Join-Path $Root 'README.md') -Destination $folder
+Copy-Item (Join-Path $Root 'module/B1Backup.Format.ps1xml'), (Join-Path $Root 'module/B1Backup.Types.ps1xml'), (Join-Path $Root 'LICENSE'), (Join-Path $Root 'README.md') -Destination $folder
 $text = Get-Content -Raw (Join-Path $Root 'B1Backup.psd1')
-$text = $text.Replace("'out/bin/B1Backup.dll'", "'bin/B1Backup.dll'").Replace("'module/B1Backup.Format.ps1xml'", "'B1Backup.Format.ps1xml'")
+$text = $text.Replace("'out/bin/", "'bin/").Replace("'module/B1Backup.", "'B1Backup.")
 Set-Content -Path (Join-Path $folder 'B1Backup.psd1') -Value $text -Encoding utf8
 Test-ModuleManifest (Join-Path $folder 'B1Backup.psd1') | Out-Null
 

@@ -85,7 +85,7 @@ namespace B1Backup.Core.Tests
             Assert.DoesNotContain(TestServer.Password, e.ToString());
             var files = Directory.GetFiles(Path.Combine(root, "test")).Select(Path.GetFileName).OrderBy(f => f).ToArray();
             Assert.Equal(new[] { older.Name, older.Name + ".manifest.json", older.Name + ".sha256" }, files);
-            Assert.True(ChecksumVerifier.Verify(older.Path).Passed);
+            Assert.True(ChecksumVerifier.Verify(older.FullName).Passed);
         }
 
         [Fact]
@@ -119,7 +119,7 @@ namespace B1Backup.Core.Tests
         public void FailingStatementLeavesTheTargetAsItWas()
         {
             var backup = TestScripts.Backup(source, root);
-            string broken = Rewrite(backup.Path, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nTHIS IS NOT SQL;\n"));
+            string broken = Rewrite(backup.FullName, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nTHIS IS NOT SQL;\n"));
             string before = Snapshot(target);
             var e = Assert.Throws<B1BackupException>(() => TestScripts.Restore(broken, target));
             Assert.Equal("RestoreStatementFailed", e.ErrorId);
@@ -134,7 +134,7 @@ namespace B1Backup.Core.Tests
             var backup = BackupEngine.Run(SmallChunks(), null, _ => { }, default);
             string before = Snapshot(target);
             bool killed = false;
-            var plan = RestoreEngine.Prepare(backup.Path);
+            var plan = RestoreEngine.Prepare(backup.FullName);
             var progress = new Callback<RestoreProgress>(p =>
             {
                 if (!killed && p.Statements >= 8)
@@ -159,7 +159,7 @@ namespace B1Backup.Core.Tests
             var backup = BackupEngine.Run(SmallChunks(), null, _ => { }, default);
             string before = Snapshot(target);
             using var cancel = new CancellationTokenSource();
-            var plan = RestoreEngine.Prepare(backup.Path);
+            var plan = RestoreEngine.Prepare(backup.FullName);
             var progress = new Callback<RestoreProgress>(p =>
             {
                 if (p.Statements >= 8)
@@ -185,7 +185,7 @@ namespace B1Backup.Core.Tests
                     throw new B1BackupException("InjectedFault", FailureKind.InvalidData, "injected failure while creating " + item.Name);
                 }
             };
-            var e = Assert.Throws<B1BackupException>(() => TestScripts.Restore(backup.Path, target));
+            var e = Assert.Throws<B1BackupException>(() => TestScripts.Restore(backup.FullName, target));
             Assert.Equal("RestoreSwapFailed", e.ErrorId);
             Assert.Contains("put back as it was", e.Message);
             Assert.Equal(before, Snapshot(target));
@@ -196,7 +196,7 @@ namespace B1Backup.Core.Tests
         public void SuccessfulRestoreReplacesEverythingAndLeavesNoStaging()
         {
             var backup = TestScripts.Backup(source, root);
-            var result = TestScripts.Restore(backup.Path, target);
+            var result = TestScripts.Restore(backup.FullName, target);
             Assert.True(result.Verified);
             Assert.Equal(RestoreMode.Staged, result.Mode);
             DatabaseComparer.AssertSame(source, target);
@@ -207,7 +207,7 @@ namespace B1Backup.Core.Tests
         public void InPlaceRestoreSaysTheTargetIsPartlyRestored()
         {
             var backup = TestScripts.Backup(source, root);
-            string broken = Rewrite(backup.Path, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nTHIS IS NOT SQL;\n"));
+            string broken = Rewrite(backup.FullName, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nTHIS IS NOT SQL;\n"));
             var plan = RestoreEngine.Prepare(broken);
             var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default, RestoreMode.InPlace));
             Assert.Contains("only partly restored", e.Message);
@@ -217,12 +217,12 @@ namespace B1Backup.Core.Tests
         public void DeepVerificationFindsAnInconsistentManifest()
         {
             var backup = TestScripts.Backup(source, root);
-            var intact = DeepVerifier.Verify(backup.Path);
+            var intact = DeepVerifier.Verify(backup.FullName);
             Assert.True(intact.Passed, intact.Reason + ": " + intact.Message);
-            var manifest = BackupManifest.TryRead(backup.Path)!;
+            var manifest = BackupManifest.TryRead(backup.FullName)!;
             manifest.Tables.Single(t => t.Name == "big").Rows = 59999;
-            File.WriteAllText(BackupManifest.PathFor(backup.Path), manifest.ToJson());
-            var result = DeepVerifier.Verify(backup.Path);
+            File.WriteAllText(BackupManifest.PathFor(backup.FullName), manifest.ToJson());
+            var result = DeepVerifier.Verify(backup.FullName);
             Assert.False(result.Passed);
             Assert.Equal(ChecksumReason.ManifestMismatch, result.Reason);
             Assert.Contains("big", result.Message);

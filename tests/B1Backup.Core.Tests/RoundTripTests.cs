@@ -50,16 +50,16 @@ namespace B1Backup.Core.Tests
             // Small ranges, so that the many-rows table is read in pieces by several readers.
             var backup = Engine.BackupEngine.Run(
                 new Engine.BackupRequest(TestServer.Settings.WithDatabase(source), root, "test") { Compression = compression, ChunkBytes = 256 * 1024 }, null, _ => { }, default);
-            Assert.EndsWith(BackupName.Extension(compression), backup.Path);
-            Assert.True(DeepVerifier.Verify(backup.Path).Passed);
-            var manifest = BackupManifest.TryRead(backup.Path)!;
+            Assert.EndsWith(BackupName.Extension(compression), backup.FullName);
+            Assert.True(DeepVerifier.Verify(backup.FullName).Passed);
+            var manifest = BackupManifest.TryRead(backup.FullName)!;
             Assert.True(manifest.Members.Count(m => m.Kind == "Data" && m.Table == "many") > 1, "the many-rows table was not read in ranges");
             Assert.True(backup.Verified);
             Assert.True(File.Exists(backup.ChecksumPath));
-            Assert.True(ChecksumVerifier.Verify(backup.Path).Passed);
+            Assert.True(ChecksumVerifier.Verify(backup.FullName).Passed);
 
             string target = NewName("b1rt_dst");
-            var restored = TestScripts.Restore(backup.Path, target);
+            var restored = TestScripts.Restore(backup.FullName, target);
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             DatabaseComparer.AssertSame(source, target);
         }
@@ -72,11 +72,11 @@ namespace B1Backup.Core.Tests
             byte[] key = System.Text.Encoding.UTF8.GetBytes("correct horse battery staple");
             var backup = Engine.BackupEngine.Run(
                 new Engine.BackupRequest(TestServer.Settings.WithDatabase(source), root, "test") { EncryptionKey = key, ChunkBytes = 256 * 1024 }, null, _ => { }, default);
-            Assert.EndsWith(".sql.gz.enc", backup.Path);
-            Assert.Equal(ChecksumReason.EncryptionKeyRequired, DeepVerifier.Verify(backup.Path).Reason);
-            Assert.True(DeepVerifier.Verify(backup.Path, null, null, key).Passed);
+            Assert.EndsWith(".sql.gz.enc", backup.FullName);
+            Assert.Equal(ChecksumReason.EncryptionKeyRequired, DeepVerifier.Verify(backup.FullName).Reason);
+            Assert.True(DeepVerifier.Verify(backup.FullName, null, null, key).Passed);
             string target = NewName("b1enc_dst");
-            var plan = Restore.RestoreEngine.Prepare(backup.Path, null, null, key);
+            var plan = Restore.RestoreEngine.Prepare(backup.FullName, null, null, key);
             var restored = Restore.RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             DatabaseComparer.AssertSame(source, target);
@@ -94,7 +94,7 @@ namespace B1Backup.Core.Tests
                 var backup = TestScripts.Backup(source, root);
                 TestServer.Execute("SET GLOBAL time_zone = 'America/New_York'");
                 string target = NewName("b1tz_dst");
-                TestScripts.Restore(backup.Path, target);
+                TestScripts.Restore(backup.FullName, target);
                 DatabaseComparer.AssertSame(source, target);
                 Assert.Equal(
                     TestServer.Scalar($"SELECT GROUP_CONCAT(UNIX_TIMESTAMP(ts) ORDER BY id) FROM `{source}`.stamps"),
@@ -118,7 +118,7 @@ namespace B1Backup.Core.Tests
             TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-data.sql"));
             var backup = TestScripts.Backup(source, root);
             Assert.Equal(16044, TestServer.Scalar($"SELECT COUNT(*) FROM `{source}`.rental") is long n ? n : -1);
-            var manifest = BackupManifest.TryRead(backup.Path);
+            var manifest = BackupManifest.TryRead(backup.FullName);
             Assert.NotNull(manifest);
             Assert.Equal(16044, manifest!.Tables.Single(t => t.Name == "rental").Rows);
             Assert.Contains(manifest.Objects, o => o.Kind == "TRIGGER");
@@ -126,7 +126,7 @@ namespace B1Backup.Core.Tests
             Assert.Contains(manifest.Objects, o => o.Kind == "PROCEDURE");
 
             string target = NewName("b1sakila_dst");
-            var restored = TestScripts.Restore(backup.Path, target);
+            var restored = TestScripts.Restore(backup.FullName, target);
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             Assert.Equal(backup.Rows, restored.Rows);
             DatabaseComparer.AssertSame(source, target);
@@ -140,7 +140,7 @@ namespace B1Backup.Core.Tests
             var backup = TestScripts.Backup(source, root);
             string target = NewDatabase("b1ow_dst");
             TestScripts.RunStatements(target, new[] { "CREATE TABLE stale (id INT)", "CREATE TABLE keep (id INT PRIMARY KEY, extra INT)", "INSERT INTO keep VALUES (5, 5)" });
-            TestScripts.Restore(backup.Path, target);
+            TestScripts.Restore(backup.FullName, target);
             DatabaseComparer.AssertSame(source, target);
         }
     }

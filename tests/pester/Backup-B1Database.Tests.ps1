@@ -28,9 +28,9 @@ Describe 'Backup-B1Database' {
 
     It 'writes backups/<env>/backup_<env>_<yyyyMMdd_HHmmss>.sql.gz with a .sha256 beside it' {
         $result.Name | Should -Match '^backup_staging_\d{8}_\d{6}\.sql\.gz$'
-        $result.Path | Should -Be (Join-Path (Join-Path $root 'staging') $result.Name)
-        Test-Path -LiteralPath $result.Path | Should -BeTrue
-        $result.ChecksumPath | Should -Be ($result.Path + '.sha256')
+        $result.FullName | Should -Be (Join-Path (Join-Path $root 'staging') $result.Name)
+        Test-Path -LiteralPath $result.FullName | Should -BeTrue
+        $result.ChecksumPath | Should -Be ($result.FullName + '.sha256')
         Get-Content -LiteralPath $result.ChecksumPath -Raw | Should -Be "$($result.Sha256)  $($result.Name)`n"
     }
 
@@ -40,7 +40,7 @@ Describe 'Backup-B1Database' {
         $result.Server | Should -Be "127.0.0.1:$($server.Port)"
         $result.Tables | Should -Be 2
         $result.Rows | Should -Be 501
-        $result.Size | Should -Be (Get-Item -LiteralPath $result.Path).Length
+        $result.Size | Should -Be (Get-Item -LiteralPath $result.FullName).Length
         $result.UncompressedSize | Should -BeGreaterThan $result.Size
         $result.Duration | Should -BeOfType [timespan]
         $result.Verified | Should -BeTrue
@@ -49,7 +49,7 @@ Describe 'Backup-B1Database' {
     }
 
     It 'is verified by sha256sum -c' {
-        $output = & bash -c 'cd "$(dirname "$0")" && sha256sum -c "$(basename "$0").sha256"' $result.Path 2>&1
+        $output = & bash -c 'cd "$(dirname "$0")" && sha256sum -c "$(basename "$0").sha256"' $result.FullName 2>&1
         $LASTEXITCODE | Should -Be 0
         "$output" | Should -Match ': OK'
     }
@@ -57,13 +57,13 @@ Describe 'Backup-B1Database' {
     It 'restores with gunzip -c | mariadb' {
         $copy = New-TestDatabase -Prefix b1bkcli
         try {
-            & bash -c 'gunzip -c "$0" > "$0.sql"' $result.Path
-            Invoke-ClientTool -Tool mariadb -Arguments @($copy) -InputFile "$($result.Path).sql" | Out-Null
+            & bash -c 'gunzip -c "$0" > "$0.sql"' $result.FullName
+            Invoke-ClientTool -Tool mariadb -Arguments @($copy) -InputFile "$($result.FullName).sql" | Out-Null
             Invoke-TestSql -Database $copy -Sql 'SELECT COUNT(*), SUM(price) FROM orders' | Should -Be (Invoke-TestSql -Database $database -Sql 'SELECT COUNT(*), SUM(price) FROM orders')
             Invoke-TestSql -Database $copy -Sql 'SELECT body FROM notes' | Should -Be (Invoke-TestSql -Database $database -Sql 'SELECT body FROM notes')
             Invoke-TestSql -Database $copy -Sql 'SELECT COUNT(*) FROM expensive' | Should -Be (Invoke-TestSql -Database $database -Sql 'SELECT COUNT(*) FROM expensive')
         } finally {
-            Remove-Item -LiteralPath "$($result.Path).sql" -ErrorAction SilentlyContinue
+            Remove-Item -LiteralPath "$($result.FullName).sql" -ErrorAction SilentlyContinue
             Remove-TestDatabase $copy
         }
     }
@@ -76,7 +76,7 @@ Describe 'Backup-B1Database' {
         $plain.Name | Should -Match '\.sql$'
         @(Get-B1Backup -Path $root -Environment zstd).Count | Should -Be 2
         (Get-B1Backup -Path $root -Environment zstd | Test-B1BackupChecksum -Deep).Passed | Should -Not -Contain $false
-        foreach ($file in $zst.Path, $plain.Path) {
+        foreach ($file in $zst.FullName, $plain.FullName) {
             $copy = New-TestDatabase -Prefix b1bkzst
             try {
                 & bash -c 'case "$0" in *.zst) zstd -dcq "$0" ;; *) cat "$0" ;; esac > "$0.restore.sql"' $file
@@ -89,7 +89,7 @@ Describe 'Backup-B1Database' {
         }
         $target = 'b1bkzst_r_{0}' -f [guid]::NewGuid().ToString('n').Substring(0, 8)
         try {
-            (Restore-B1Database -Path $zst.Path -TargetDatabase $target -Confirm:$false).Verified | Should -BeTrue
+            (Restore-B1Database -Path $zst.FullName -TargetDatabase $target -Confirm:$false).Verified | Should -BeTrue
         } finally { Remove-TestDatabase $target }
     }
 
@@ -108,7 +108,7 @@ Describe 'Backup-B1Database' {
 
     It 'is listed by Get-B1Backup with its tables and rows, read from the manifest' {
         $listed = Get-B1Backup -Path $root -Environment staging -Latest
-        $listed.Path | Should -Be $result.Path
+        $listed.FullName | Should -Be $result.FullName
         $listed.Database | Should -Be $database
         $listed.Tables | Should -Be 2
         $listed.Rows | Should -Be 501

@@ -79,7 +79,7 @@ Describe 'Invoke-B1RestoreDrill' {
         $latest = Get-ChildItem -Path $reports -Filter 'drill_sakila_*.html' | Sort-Object Name | Select-Object -Last 1
         ([regex]::Matches((Get-Content -Raw $latest.FullName), '<rect ')).Count | Should -Be 2
         Start-Sleep -Milliseconds 1100
-        $md = Invoke-B1RestoreDrill -Path $backup.Path -ReportPath (Join-Path $reports 'drill.md') -ReportFormat Markdown
+        $md = Invoke-B1RestoreDrill -Path $backup.FullName -ReportPath (Join-Path $reports 'drill.md') -ReportFormat Markdown
         $text = Get-Content -Raw (Join-Path $reports 'drill.md')
         $text | Should -Match '\| \*\*RTO\*\* \|'
         $text | Should -Match '## History'
@@ -88,7 +88,7 @@ Describe 'Invoke-B1RestoreDrill' {
     It 'fails at the checksum phase for a damaged backup and creates no scratch database' {
         $folder = Join-Path $TestDrive 'damaged/production'
         New-Item -ItemType Directory -Force -Path $folder | Out-Null
-        Copy-Item -LiteralPath $backup.Path, $backup.ChecksumPath, $backup.ManifestPath -Destination $folder
+        Copy-Item -LiteralPath $backup.FullName, $backup.ChecksumPath, $backup.ManifestPath -Destination $folder
         $copy = Join-Path $folder $backup.Name
         $bytes = [System.IO.File]::ReadAllBytes($copy); $bytes[5000] = $bytes[5000] -bxor 0x40; [System.IO.File]::WriteAllBytes($copy, $bytes)
         $errors = $null
@@ -101,21 +101,21 @@ Describe 'Invoke-B1RestoreDrill' {
     }
 
     It 'fails when a health endpoint does not answer healthy in time, and still cleans up' {
-        $r = Invoke-B1RestoreDrill -Path $backup.Path -HealthUri "http://127.0.0.1:$port/sick" -HealthTimeout '00:00:02' -ErrorAction SilentlyContinue
+        $r = Invoke-B1RestoreDrill -Path $backup.FullName -HealthUri "http://127.0.0.1:$port/sick" -HealthTimeout '00:00:02' -ErrorAction SilentlyContinue
         $r.Passed | Should -BeFalse
         ($r.Checks | Where-Object Phase -eq 'Health').Message | Should -Match 'not healthy'
         Get-DrillDatabases | Should -BeNullOrEmpty
     }
 
     It 'keeps the scratch database with -Keep' {
-        $r = Invoke-B1RestoreDrill -Path $backup.Path -Keep
+        $r = Invoke-B1RestoreDrill -Path $backup.FullName -Keep
         $r.ScratchKept | Should -BeTrue
         Get-DrillDatabases | Should -Contain $r.ScratchDatabase
         Remove-TestDatabase $r.ScratchDatabase
     }
 
     It 'fails the RTO objective when the target is shorter than the drill' {
-        $r = Invoke-B1RestoreDrill -Path $backup.Path -RtoTarget '00:00:00.001' -ErrorAction SilentlyContinue
+        $r = Invoke-B1RestoreDrill -Path $backup.FullName -RtoTarget '00:00:00.001' -ErrorAction SilentlyContinue
         $r.Passed | Should -BeFalse
         $r.RtoMet | Should -BeFalse
         ($r.Checks | Where-Object Name -eq 'RTO').Passed | Should -BeFalse
@@ -126,7 +126,7 @@ Describe 'Test-B1Rpo' {
     It 'passes while the newest good backup is younger than -MaxAge and fails after' {
         $ok = Test-B1Rpo -Path $root -Environment production -MaxAge '01:00:00'
         $ok.Passed | Should -BeTrue
-        $ok.NewestGoodBackup | Should -Be $backup.Path
+        $ok.NewestGoodBackup | Should -Be $backup.FullName
         Test-B1Rpo -Path $root -Environment production -MaxAge '01:00:00' -Quiet | Should -BeExactly $true
         Start-Sleep -Milliseconds 1500
         $late = Test-B1Rpo -Path $root -Environment production -MaxAge '00:00:01'
@@ -139,7 +139,7 @@ Describe 'Test-B1Rpo' {
         $folder = Join-Path $TestDrive 'rpo/staging'
         New-Item -ItemType Directory -Force -Path $folder | Out-Null
         $name = 'backup_staging_{0:yyyyMMdd_HHmmss}.sql.gz' -f (Get-Date)
-        Copy-Item -LiteralPath $backup.Path -Destination (Join-Path $folder $name)
+        Copy-Item -LiteralPath $backup.FullName -Destination (Join-Path $folder $name)
         Set-Content -LiteralPath (Join-Path $folder "$name.sha256") -Value ('0' * 64 + "  $name")
         $status = Test-B1Rpo -Path (Join-Path $TestDrive 'rpo')
         $status.Passed | Should -BeFalse

@@ -86,7 +86,7 @@ Describe 'Backup faults' {
             $err.Exception.Message | Should -Match 'partial file was removed'
             @(Get-ChildItem -Path (Join-Path $root 'staging') -Filter '*.partial-*').Count | Should -Be 0
             @(Get-B1Backup -Path $root).Count | Should -Be 1
-            (Test-B1BackupChecksum -Path $older.Path -Deep).Passed | Should -BeTrue
+            (Test-B1BackupChecksum -Path $older.FullName -Deep).Passed | Should -BeTrue
         } finally {
             & umount $root
         }
@@ -147,11 +147,11 @@ INSERT INTO target.marker VALUES ('old');
             $job.PowerShell.Dispose()
             Restart-B1TestServer -Server $own
         }
-        (Test-B1BackupChecksum -Path $ownBackup.Path -Deep).Passed | Should -BeTrue
+        (Test-B1BackupChecksum -Path $ownBackup.FullName -Deep).Passed | Should -BeTrue
     }
 
     It 'a server crash mid-restore leaves the target whole, and the next restore cleans up' {
-        $job = Start-InRunspace -Script 'Restore-B1Database -ConnectionString $url -Path $path -TargetDatabase target -Confirm:$false -ErrorAction Stop' -Variables @{ url = $ownUrl; path = $ownBackup.Path }
+        $job = Start-InRunspace -Script 'Restore-B1Database -ConnectionString $url -Path $path -TargetDatabase target -Confirm:$false -ErrorAction Stop' -Variables @{ url = $ownUrl; path = $ownBackup.FullName }
         try {
             Wait-Until { "$(Get-OwnSql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE 'target\_\_b1new%' AND TABLE_NAME = 'big'")" -match '\b1$' }
             Start-Sleep -Milliseconds 300
@@ -163,7 +163,7 @@ INSERT INTO target.marker VALUES ('old');
         }
         "$(Get-OwnSql 'SELECT v FROM target.marker')" | Should -Match 'old'
         "$(Get-OwnSql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'target'")" | Should -Match '\b1\b'
-        $restored = Restore-B1Database -ConnectionString $ownUrl -Path $ownBackup.Path -TargetDatabase target -Confirm:$false
+        $restored = Restore-B1Database -ConnectionString $ownUrl -Path $ownBackup.FullName -TargetDatabase target -Confirm:$false
         $restored.Verified | Should -BeTrue
         "$(Get-OwnSql "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'target\_\_b1%'")" | Should -Match '\b0\b'
         "$(Get-OwnSql 'SELECT COUNT(*) FROM target.big')" | Should -Match '150000'
@@ -171,7 +171,7 @@ INSERT INTO target.marker VALUES ('old');
 
     It 'Ctrl+C mid-restore leaves the target as it was' {
         Get-OwnSql "DROP DATABASE IF EXISTS target2; CREATE DATABASE target2; CREATE TABLE target2.marker (v VARCHAR(10)); INSERT INTO target2.marker VALUES ('old');" | Out-Null
-        $job = Start-InRunspace -Script 'Restore-B1Database -ConnectionString $url -Path $path -TargetDatabase target2 -Confirm:$false' -Variables @{ url = $ownUrl; path = $ownBackup.Path }
+        $job = Start-InRunspace -Script 'Restore-B1Database -ConnectionString $url -Path $path -TargetDatabase target2 -Confirm:$false' -Variables @{ url = $ownUrl; path = $ownBackup.FullName }
         try {
             Wait-Until { "$(Get-OwnSql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE 'target2\_\_b1new%' AND TABLE_NAME = 'big'")" -match '\b1$' }
             $job.PowerShell.Stop()
@@ -191,8 +191,8 @@ Describe 'Test-B1BackupChecksum -Deep' {
             $folder = Join-Path $deepRoot $Name
             New-Item -ItemType Directory -Force -Path $folder | Out-Null
             $copy = Join-Path $folder ("backup_{0}_20250101_000000.sql.gz" -f $Name)
-            Copy-Item -LiteralPath $good.Path -Destination $copy
-            Copy-Item -LiteralPath ($good.Path + '.manifest.json') -Destination ($copy + '.manifest.json')
+            Copy-Item -LiteralPath $good.FullName -Destination $copy
+            Copy-Item -LiteralPath ($good.FullName + '.manifest.json') -Destination ($copy + '.manifest.json')
             Set-Content -LiteralPath ($copy + '.sha256') -Value ((Get-Content -LiteralPath $good.ChecksumPath) -replace [regex]::Escape($good.Name), (Split-Path $copy -Leaf)) -NoNewline
             $copy
         }
@@ -202,7 +202,7 @@ Describe 'Test-B1BackupChecksum -Deep' {
     }
 
     It 'passes an intact backup and says what it checked' {
-        $r = Test-B1BackupChecksum -Path $good.Path -Deep
+        $r = Test-B1BackupChecksum -Path $good.FullName -Deep
         $r.Passed | Should -BeTrue
         $r.Deep | Should -BeTrue
         $r.Message | Should -Match 'end marker'
@@ -266,7 +266,7 @@ Describe 'Remove-B1Backup' {
             $name = 'backup_staging_{0:yyyyMMdd_HHmmss}.sql.gz' -f (Get-Date).AddDays(-$days)
             $path = Join-Path $folder $name
             # Copies without manifests, like the old script's backups: their age comes from their names.
-            Copy-Item -LiteralPath $source.Path -Destination $path
+            Copy-Item -LiteralPath $source.FullName -Destination $path
             Set-Content -LiteralPath ($path + '.sha256') -Value "$($source.Sha256)  $name`n" -NoNewline
             $path
         }
@@ -290,7 +290,7 @@ Describe 'Remove-B1Backup' {
     It 'deletes the last good copy only with -Force, and a damaged newer one freely' {
         Remove-B1Backup -Path $aged[2] -Confirm:$false
         Test-Path -LiteralPath $aged[2] | Should -BeFalse
-        Remove-B1Backup -Path $aged[1] -Force -Confirm:$false -PassThru | ForEach-Object Path | Should -Be $aged[1]
+        Remove-B1Backup -Path $aged[1] -Force -Confirm:$false -PassThru | ForEach-Object FullName | Should -Be $aged[1]
         Test-Path -LiteralPath $aged[1] | Should -BeFalse
     }
 

@@ -26,9 +26,9 @@ Describe 'Get-B1Backup' {
         $list[2].Name | Should -Be $old.Name
     }
 
-    It 'fills Path, Name, Environment, Timestamp, Age, Size and ChecksumPath' {
+    It 'fills FullName, Name, Environment, Timestamp, Age, Size and ChecksumPath' {
         $b = Get-B1Backup -Path $root -Environment staging | Select-Object -First 1
-        $b.Path | Should -Be $new.FullName
+        $b.FullName | Should -Be $new.FullName
         $b.Environment | Should -Be 'staging'
         $b.Timestamp | Should -BeOfType [datetime]
         $b.Age | Should -BeGreaterThan ([timespan]::FromMinutes(59))

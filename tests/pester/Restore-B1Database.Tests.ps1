@@ -54,7 +54,7 @@ Describe 'Restore-B1Database' {
 
     It 'overwrites an existing target' {
         $target = New-MarkedDatabase
-        Restore-B1Database -Path $backup.Path -TargetDatabase $target -Confirm:$false | Out-Null
+        Restore-B1Database -Path $backup.FullName -TargetDatabase $target -Confirm:$false | Out-Null
         Invoke-TestSql -Sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$target' AND TABLE_NAME = 'marker'" | Should -Be 0
         Invoke-TestSql -Database $target -Sql 'SELECT COUNT(*) FROM items' | Should -Be 300
     }
@@ -77,7 +77,7 @@ Describe 'Restore-B1Database' {
     It 'refuses a backup whose checksum fails, and changes nothing' {
         $bad = Join-Path $TestDrive 'bad/staging'
         New-Item -ItemType Directory -Force -Path $bad | Out-Null
-        Copy-Item -LiteralPath $backup.Path, $backup.ChecksumPath -Destination $bad
+        Copy-Item -LiteralPath $backup.FullName, $backup.ChecksumPath -Destination $bad
         $copy = Join-Path $bad $backup.Name
         $bytes = [System.IO.File]::ReadAllBytes($copy); $bytes[200] = $bytes[200] -bxor 0x10; [System.IO.File]::WriteAllBytes($copy, $bytes)
         $target = New-MarkedDatabase
@@ -92,7 +92,7 @@ Describe 'Restore-B1Database' {
         $folder = Join-Path $TestDrive 'cut/staging'
         New-Item -ItemType Directory -Force -Path $folder | Out-Null
         $cut = Join-Path $folder 'backup_staging_20250101_000000.sql.gz'
-        & bash -c 'gunzip -c "$0" | head -n 40 | gzip > "$1" && cd "$(dirname "$1")" && sha256sum "$(basename "$1")" > "$(basename "$1").sha256"' $backup.Path $cut
+        & bash -c 'gunzip -c "$0" | head -n 40 | gzip > "$1" && cd "$(dirname "$1")" && sha256sum "$(basename "$1")" > "$(basename "$1").sha256"' $backup.FullName $cut
         $target = New-MarkedDatabase
         $err = $null
         try { Restore-B1Database -Path $cut -TargetDatabase $target -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
@@ -102,7 +102,7 @@ Describe 'Restore-B1Database' {
 
     It '-WhatIf changes nothing' {
         $target = New-MarkedDatabase
-        Restore-B1Database -Path $backup.Path -TargetDatabase $target -WhatIf | Should -BeNullOrEmpty
+        Restore-B1Database -Path $backup.FullName -TargetDatabase $target -WhatIf | Should -BeNullOrEmpty
         Get-Marker $target | Should -Be 'old'
     }
 
@@ -110,7 +110,7 @@ Describe 'Restore-B1Database' {
         It 'refuses -Environment production where no one can type the phrase, even with -Confirm:$false' {
             $target = New-MarkedDatabase
             $err = $null
-            try { Restore-B1Database -Path $backup.Path -TargetDatabase $target -Environment production -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+            try { Restore-B1Database -Path $backup.FullName -TargetDatabase $target -Environment production -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -Match '^ProductionRestoreNotConfirmed'
             $err.Exception.Message | Should -Match 'RESTORE PRODUCTION'
             Get-Marker $target | Should -Be 'old'
@@ -121,7 +121,7 @@ Describe 'Restore-B1Database' {
             $env:ENV_NAME = 'prod'
             try {
                 $err = $null
-                try { Restore-B1Database -Path $backup.Path -TargetDatabase $target -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+                try { Restore-B1Database -Path $backup.FullName -TargetDatabase $target -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
                 $err.FullyQualifiedErrorId | Should -Match '^ProductionRestoreNotConfirmed'
                 Get-Marker $target | Should -Be 'old'
             } finally { Remove-Item Env:ENV_NAME }
@@ -129,7 +129,7 @@ Describe 'Restore-B1Database' {
 
         It 'restores into production with -Force' {
             $target = New-MarkedDatabase
-            $r = Restore-B1Database -Path $backup.Path -TargetDatabase $target -Environment production -Force
+            $r = Restore-B1Database -Path $backup.FullName -TargetDatabase $target -Environment production -Force
             $r.Verified | Should -BeTrue
             Invoke-TestSql -Database $target -Sql 'SELECT COUNT(*) FROM items' | Should -Be 300
         }
@@ -140,7 +140,7 @@ Describe 'Restore-B1Database' {
             Set-Content -Path $script -Value @"
 Import-Module '$((Resolve-Path (Join-Path $PSScriptRoot '../../B1Backup.psd1')).Path)'
 `$env:DATABASE_URL = '$($server.Url)'
-Restore-B1Database -Path '$($backup.Path)' -TargetDatabase `$args[0] -Environment production -Confirm:`$false
+Restore-B1Database -Path '$($backup.FullName)' -TargetDatabase `$args[0] -Environment production -Confirm:`$false
 "@
             $repository = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
             $wrong = New-MarkedDatabase

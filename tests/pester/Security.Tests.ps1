@@ -47,7 +47,7 @@ Describe 'Secrets never leak' {
                 { Backup-B1Database -ConnectionString "mysql://$($secretUser):$($secret)@127.0.0.1:notaport/x" -Path $root -Environment sec }
                 { Backup-B1Database -ConnectionString "Server=127.0.0.1;Password='$secret;Port=" -Path $root -Environment sec }
                 { Backup-B1Database -ConnectionString $secretUrl -Database no_such_database -Path $root -Environment sec }
-                { Restore-B1Database -ConnectionString ($secretUrl -replace 'VERIFY_CA', 'VERIFY_IDENTITY' -replace '&ssl-ca=[^&]*', '') -Path (Get-B1Backup -Path $root -Latest).Path -TargetDatabase x -Confirm:$false }
+                { Restore-B1Database -ConnectionString ($secretUrl -replace 'VERIFY_CA', 'VERIFY_IDENTITY' -replace '&ssl-ca=[^&]*', '') -Path (Get-B1Backup -Path $root -Latest).FullName -TargetDatabase x -Confirm:$false }
             )
             foreach ($attempt in $bad) {
                 try { $captured.AddRange(@(& $attempt -Verbose -Debug -ErrorAction Stop *>&1)) } catch { $captured.Add($_) }
@@ -104,7 +104,7 @@ Describe 'Files are private' -Skip:(-not $IsLinux) {
         $fresh = Join-Path $TestDrive 'private/root'
         $key = ConvertTo-SecureString 'a signing key of enough bytes' -AsPlainText -Force
         $b = Backup-B1Database -ConnectionString $secretUrl -Path $fresh -Environment sec -SigningKey $key
-        foreach ($file in $b.Path, $b.ChecksumPath, $b.ManifestPath, ($b.Path + '.sig')) {
+        foreach ($file in $b.FullName, $b.ChecksumPath, $b.ManifestPath, ($b.FullName + '.sig')) {
             (Get-Item -LiteralPath $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') -Because $file
         }
         (Get-Item -LiteralPath $fresh).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
@@ -120,7 +120,7 @@ Describe 'Signed backups' {
     }
 
     It 'verify with the key they were signed with' {
-        $r = Test-B1BackupChecksum -Path $signed.Path -SigningKeyPath $keyFile
+        $r = Test-B1BackupChecksum -Path $signed.FullName -SigningKeyPath $keyFile
         $r.Passed | Should -BeTrue
         $r.Message | Should -Match 'signature'
     }
@@ -128,17 +128,17 @@ Describe 'Signed backups' {
     It 'fail with another key, and with a missing signature' {
         $other = Join-Path $TestDrive 'other.key'
         [System.IO.File]::WriteAllBytes($other, [byte[]](2..33))
-        (Test-B1BackupChecksum -Path $signed.Path -SigningKeyPath $other).Reason | Should -Be 'SignatureMismatch'
+        (Test-B1BackupChecksum -Path $signed.FullName -SigningKeyPath $other).Reason | Should -Be 'SignatureMismatch'
         $copy = Join-Path $TestDrive 'unsigned/sig'
         New-Item -ItemType Directory -Force -Path $copy | Out-Null
-        Copy-Item -LiteralPath $signed.Path, $signed.ChecksumPath, $signed.ManifestPath -Destination $copy
+        Copy-Item -LiteralPath $signed.FullName, $signed.ChecksumPath, $signed.ManifestPath -Destination $copy
         (Test-B1BackupChecksum -Path (Join-Path $copy $signed.Name) -SigningKeyPath $keyFile).Reason | Should -Be 'SignatureMissing'
     }
 
     It 'reveal a tampered file whose .sha256 was rewritten to match, and restore refuses it' {
         $folder = Join-Path $TestDrive 'tampered/sig'
         New-Item -ItemType Directory -Force -Path $folder | Out-Null
-        Copy-Item -LiteralPath $signed.Path, $signed.ManifestPath, ($signed.Path + '.sig') -Destination $folder
+        Copy-Item -LiteralPath $signed.FullName, $signed.ManifestPath, ($signed.FullName + '.sig') -Destination $folder
         $copy = Join-Path $folder $signed.Name
         # The attacker appends a statement and makes the checksum file agree.
         & bash -c 'printf "GRANT ALL ON *.* TO attacker;\n" | gzip >> "$0" && cd "$(dirname "$0")" && sha256sum "$(basename "$0")" > "$(basename "$0").sha256"' $copy
@@ -209,27 +209,27 @@ Describe 'Encrypted backups' {
 
     It 'hold no plaintext, end in .enc, and still list without the key' {
         $encrypted.Name | Should -Match '\.sql\.gz\.enc$'
-        $bytes = [System.IO.File]::ReadAllBytes($encrypted.Path)
+        $bytes = [System.IO.File]::ReadAllBytes($encrypted.FullName)
         [System.Text.Encoding]::ASCII.GetString($bytes) | Should -Not -Match 'PLAINTEXT-MARKER'
-        & bash -c 'gunzip -c "$0" 2>/dev/null | grep -c PLAINTEXT-MARKER' $encrypted.Path | Should -Be '0'
+        & bash -c 'gunzip -c "$0" 2>/dev/null | grep -c PLAINTEXT-MARKER' $encrypted.FullName | Should -Be '0'
         $listed = Get-B1Backup -Path (Join-Path $TestDrive 'enc')
         $listed.Name | Should -Be $encrypted.Name
         $listed.Tables | Should -BeGreaterOrEqual 2
-        (Test-B1BackupChecksum -Path $encrypted.Path).Passed | Should -BeTrue
+        (Test-B1BackupChecksum -Path $encrypted.FullName).Passed | Should -BeTrue
     }
 
     It 'restore and verify deeply only with the key' {
         $err = $null
-        try { Restore-B1Database -Path $encrypted.Path -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+        try { Restore-B1Database -Path $encrypted.FullName -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -Match '^EncryptionKeyRequired'
         $wrong = Join-Path $TestDrive 'wrong.key'
         [System.IO.File]::WriteAllBytes($wrong, [byte[]](1..32))
         $err = $null
-        try { Restore-B1Database -Path $encrypted.Path -EncryptionKeyPath $wrong -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+        try { Restore-B1Database -Path $encrypted.FullName -EncryptionKeyPath $wrong -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -Match '^EncryptionKeyWrong'
-        (Test-B1BackupChecksum -Path $encrypted.Path -Deep).Reason | Should -Be 'EncryptionKeyRequired'
-        (Test-B1BackupChecksum -Path $encrypted.Path -Deep -EncryptionKeyPath $encKey).Passed | Should -BeTrue
-        $r = Restore-B1Database -Path $encrypted.Path -EncryptionKeyPath $encKey -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false
+        (Test-B1BackupChecksum -Path $encrypted.FullName -Deep).Reason | Should -Be 'EncryptionKeyRequired'
+        (Test-B1BackupChecksum -Path $encrypted.FullName -Deep -EncryptionKeyPath $encKey).Passed | Should -BeTrue
+        $r = Restore-B1Database -Path $encrypted.FullName -EncryptionKeyPath $encKey -TargetDatabase "$($database)_enc" -ConnectionString $secretUrl -Confirm:$false
         $r.Verified | Should -BeTrue
         Invoke-TestSql -Database "$($database)_enc" -Sql 'SELECT note FROM secret_notes' | Should -Be 'PLAINTEXT-MARKER-b1-encryption-test'
         Remove-TestDatabase "$($database)_enc"
@@ -238,7 +238,7 @@ Describe 'Encrypted backups' {
     It 'reveal an altered part even when the checksum file was rewritten to match' {
         $folder = Join-Path $TestDrive 'enc-tampered/enc'
         New-Item -ItemType Directory -Force -Path $folder | Out-Null
-        Copy-Item -LiteralPath $encrypted.Path, $encrypted.ManifestPath -Destination $folder
+        Copy-Item -LiteralPath $encrypted.FullName, $encrypted.ManifestPath -Destination $folder
         $copy = Join-Path $folder $encrypted.Name
         $bytes = [System.IO.File]::ReadAllBytes($copy); $bytes[[int]($bytes.Length / 2)] = $bytes[[int]($bytes.Length / 2)] -bxor 1; [System.IO.File]::WriteAllBytes($copy, $bytes)
         & bash -c 'cd "$(dirname "$0")" && sha256sum "$(basename "$0")" > "$(basename "$0").sha256"' $copy

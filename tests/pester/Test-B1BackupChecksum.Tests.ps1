@@ -94,15 +94,15 @@ Describe 'Test-B1BackupChecksum' {
         $bytes = [System.IO.File]::ReadAllBytes($bad.FullName); $bytes[100] = $bytes[100] -bxor 0xff; [System.IO.File]::WriteAllBytes($bad.FullName, $bytes)
         $results = Get-B1Backup -Path $root | Test-B1BackupChecksum
         $results.Count | Should -Be 2
-        ($results | Where-Object Path -eq $good.FullName).Reason | Should -Be 'OK'
-        ($results | Where-Object Path -eq $bad.FullName).Reason | Should -Be 'ChecksumMismatch'
+        ($results | Where-Object FullName -eq $good.FullName).Reason | Should -Be 'OK'
+        ($results | Where-Object FullName -eq $bad.FullName).Reason | Should -Be 'ChecksumMismatch'
     }
 
     It 'binds FileInfo objects from Get-ChildItem by their PSPath' {
         $file = New-Case childitem
         $r = Get-ChildItem -LiteralPath $file.FullName | Test-B1BackupChecksum
         $r.Passed | Should -BeTrue
-        $r.Path | Should -Be $file.FullName
+        $r.FullName | Should -Be $file.FullName
     }
 
     It '-Quiet returns only a boolean' {

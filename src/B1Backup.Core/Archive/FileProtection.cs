@@ -34,6 +34,9 @@ namespace B1Backup.Core.Archive
             }
         }
 
+#if NET
+        [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+#endif
         private static void RestrictWindows(string path, bool isDirectory)
         {
             var user = WindowsIdentity.GetCurrent().User ?? throw new IOException("The current Windows user has no security identifier.");

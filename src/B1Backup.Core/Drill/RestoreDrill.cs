@@ -113,7 +113,7 @@ namespace B1Backup.Core.Drill
             var checks = new List<DrillCheck>();
             var result = new DrillResult
             {
-                Backup = backup.Path,
+                Backup = backup.FullName,
                 BackupName = backup.Name,
                 Environment = backup.Environment,
                 Database = backup.Database,
@@ -129,7 +129,7 @@ namespace B1Backup.Core.Drill
             RestorePlan? plan = null;
             try
             {
-                plan = RestoreEngine.Prepare(backup.Path, null, options.SigningKey, options.EncryptionKey);
+                plan = RestoreEngine.Prepare(backup.FullName, null, options.SigningKey, options.EncryptionKey);
                 plan.Connections = options.Connections;
                 Add(checks, "Checksum", "File", true, plan.Checksum.Message + (plan.Manifest != null ? " The manifest describes this file." : string.Empty));
             }

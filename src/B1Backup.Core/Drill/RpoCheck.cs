@@ -36,7 +36,7 @@ namespace B1Backup.Core.Drill
             foreach (var group in backups.GroupBy(b => (b.Environment, b.Database)).OrderBy(g => g.Key.Environment).ThenBy(g => g.Key.Database))
             {
                 var status = new RpoStatus { Environment = group.Key.Environment, Database = group.Key.Database, MaxAge = maxAge };
-                var good = group.OrderByDescending(b => b.Timestamp).FirstOrDefault(b => ChecksumVerifier.Verify(b.Path).Passed);
+                var good = group.OrderByDescending(b => b.Timestamp).FirstOrDefault(b => ChecksumVerifier.Verify(b.FullName).Passed);
                 if (good == null)
                 {
                     status.Message = $"No backup of {status.Environment}/{status.Database} passes its checksum: nothing to restore from.";
@@ -44,7 +44,7 @@ namespace B1Backup.Core.Drill
                     continue;
                 }
 
-                status.NewestGoodBackup = good.Path;
+                status.NewestGoodBackup = good.FullName;
                 status.Timestamp = good.Timestamp;
                 status.Age = good.Age;
                 status.Passed = good.Age <= maxAge;

@@ -70,7 +70,9 @@ namespace B1Backup.Core.Engine
     /// <summary>What Backup-B1Database returns: where the backup is and what it holds. Never credentials.</summary>
     public sealed class BackupResult
     {
-        public string Path { get; set; } = string.Empty;
+        /// <summary>The backup file's full path. Named as on FileInfo, not "Path": an object with a Path property binds
+        /// Remove-Item's and Copy-Item's wildcard -Path, while FullName lets PSPath bind -LiteralPath.</summary>
+        public string FullName { get; set; } = string.Empty;
 
         public string Name { get; set; } = string.Empty;
 
@@ -109,7 +111,7 @@ namespace B1Backup.Core.Engine
         /// <summary>How many reader connections shared the snapshot.</summary>
         public int Readers { get; set; }
 
-        public override string ToString() => Path;
+        public override string ToString() => FullName;
     }
 
     /// <summary>
@@ -239,7 +241,7 @@ namespace B1Backup.Core.Engine
 
             return new BackupResult
             {
-                Path = path,
+                FullName = path,
                 Name = System.IO.Path.GetFileName(path),
                 Environment = request.Environment,
                 Database = database,

@@ -2,10 +2,12 @@ using System;
 
 namespace B1Backup.Core.Store
 {
-    /// <summary>One backup on disk as listing sees it. Property names match downstream parameters (Path).</summary>
+    /// <summary>One backup on disk as listing sees it. Property names match downstream parameters (FullName, PSPath).</summary>
     public sealed class BackupInfo
     {
-        public string Path { get; set; } = string.Empty;
+        /// <summary>The backup file's full path. Named as on FileInfo, not "Path": an object with a Path property binds
+        /// Remove-Item's and Copy-Item's wildcard -Path, while FullName lets PSPath bind -LiteralPath.</summary>
+        public string FullName { get; set; } = string.Empty;
 
         public string Name { get; set; } = string.Empty;
 
@@ -40,6 +42,6 @@ namespace B1Backup.Core.Store
         /// <summary>"B1Backup" for this tool's backups, "mysqldump" for plain dumps found in the folder.</summary>
         public string Producer { get; set; } = "mysqldump";
 
-        public override string ToString() => Path;
+        public override string ToString() => FullName;
     }
 }

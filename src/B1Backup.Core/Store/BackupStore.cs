@@ -57,13 +57,13 @@ namespace B1Backup.Core.Store
                 .Where(b => string.Equals(b.Database, database, StringComparison.Ordinal))
                 .OrderByDescending(b => b.Timestamp)
                 .ThenByDescending(b => b.Name, StringComparer.Ordinal);
-            return candidates.FirstOrDefault(b => ChecksumVerifier.Verify(b.Path).Passed)?.Path;
+            return candidates.FirstOrDefault(b => ChecksumVerifier.Verify(b.FullName).Passed)?.FullName;
         }
 
         /// <summary>Deletes a backup and every sidecar of it; the dump goes last so a half-done delete still lists.</summary>
         public static void Delete(BackupInfo backup)
         {
-            foreach (string sidecar in new[] { ChecksumFile.PathFor(backup.Path), BackupSignature.PathFor(backup.Path), BackupManifest.PathFor(backup.Path) })
+            foreach (string sidecar in new[] { ChecksumFile.PathFor(backup.FullName), BackupSignature.PathFor(backup.FullName), BackupManifest.PathFor(backup.FullName) })
             {
                 if (File.Exists(sidecar))
                 {
@@ -71,7 +71,7 @@ namespace B1Backup.Core.Store
                 }
             }
 
-            File.Delete(backup.Path);
+            File.Delete(backup.FullName);
         }
 
         /// <summary>Files left by interrupted backups or sidecar writes, under the root's environment folders.</summary>
@@ -104,7 +104,7 @@ namespace B1Backup.Core.Store
             string checksumPath = ChecksumFile.PathFor(fullPath);
             var backup = new BackupInfo
             {
-                Path = fullPath,
+                FullName = fullPath,
                 Name = name,
                 Environment = environment,
                 Timestamp = timestamp,

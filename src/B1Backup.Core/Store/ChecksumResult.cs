@@ -24,7 +24,9 @@ namespace B1Backup.Core.Store
 
     public sealed class ChecksumResult
     {
-        public string Path { get; set; } = string.Empty;
+        /// <summary>The backup file's full path. Named as on FileInfo, not "Path": an object with a Path property binds
+        /// Remove-Item's and Copy-Item's wildcard -Path, while FullName lets PSPath bind -LiteralPath.</summary>
+        public string FullName { get; set; } = string.Empty;
 
         public bool Passed { get; set; }
 
@@ -42,6 +44,6 @@ namespace B1Backup.Core.Store
         /// <summary>True when the content was decompressed and checked too (-Deep).</summary>
         public bool Deep { get; set; }
 
-        public override string ToString() => Path + ": " + Reason;
+        public override string ToString() => FullName + ": " + Reason;
     }
 }

@@ -11,7 +11,7 @@ namespace B1Backup.Core.Store
         /// <summary>Checks the SHA-256 and, given the key it was signed with, the signature.</summary>
         public static ChecksumResult Verify(string backupPath, byte[]? signingKey = null)
         {
-            var result = new ChecksumResult { Path = backupPath, ChecksumPath = ChecksumFile.PathFor(backupPath) };
+            var result = new ChecksumResult { FullName = backupPath, ChecksumPath = ChecksumFile.PathFor(backupPath) };
             try
             {
                 VerifyInto(result);
@@ -36,7 +36,7 @@ namespace B1Backup.Core.Store
 
         private static ChecksumResult VerifyInto(ChecksumResult result)
         {
-            string path = result.Path;
+            string path = result.FullName;
             if (!File.Exists(path))
             {
                 result.ChecksumPath = File.Exists(result.ChecksumPath) ? result.ChecksumPath : null;

@@ -54,7 +54,7 @@ namespace B1Backup.Commands
                     continue;
                 }
 
-                string folder = System.IO.Path.GetDirectoryName(backup.Path) ?? string.Empty;
+                string folder = System.IO.Path.GetDirectoryName(backup.FullName) ?? string.Empty;
                 var key = (folder, backup.Environment, backup.Database ?? string.Empty);
                 if (!protectedBackups.TryGetValue(key, out string? lastGood))
                 {
@@ -62,14 +62,14 @@ namespace B1Backup.Commands
                     protectedBackups[key] = lastGood;
                 }
 
-                if (!Force && string.Equals(lastGood, backup.Path, StringComparison.Ordinal))
+                if (!Force && string.Equals(lastGood, backup.FullName, StringComparison.Ordinal))
                 {
                     WriteEngineError(new B1BackupException("LastGoodBackup", FailureKind.PermissionDenied,
                         $"'{backup.Name}' is the newest backup of environment '{backup.Environment}'{(backup.Database != null ? $" and database '{backup.Database}'" : string.Empty)} that passes its checksum, so it is kept. Pass -Force to delete it anyway."), backup);
                     continue;
                 }
 
-                if (!ShouldProcess(backup.Path, "Remove backup and its .sha256 and manifest"))
+                if (!ShouldProcess(backup.FullName, "Remove backup and its .sha256 and manifest"))
                 {
                     continue;
                 }
@@ -80,11 +80,11 @@ namespace B1Backup.Commands
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    WriteEngineError(new B1BackupException("RemoveFailed", FailureKind.WriteError, $"'{backup.Path}' could not be deleted: {e.Message}", e), backup);
+                    WriteEngineError(new B1BackupException("RemoveFailed", FailureKind.WriteError, $"'{backup.FullName}' could not be deleted: {e.Message}", e), backup);
                     continue;
                 }
 
-                WriteVerbose($"Removed {backup.Path} and its sidecars.");
+                WriteVerbose($"Removed {backup.FullName} and its sidecars.");
                 if (PassThru)
                 {
                     WriteObject(backup);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
 using B1Backup.Core.Store;
 
@@ -55,7 +56,7 @@ namespace B1Backup.Commands
                     result = ChecksumVerifier.Verify(file, key);
                 }
 
-                WriteVerbose($"{result.Path}: {result.Reason}. {result.Message}");
+                WriteVerbose($"{result.FullName}: {result.Reason}. {result.Message}");
                 allPassed &= result.Passed;
                 if (!Quiet)
                 {
@@ -72,12 +73,16 @@ namespace B1Backup.Commands
             }
         }
 
-        /// <summary>Wildcards expand to existing files; a literal path is checked as given, so a missing file is reported, not thrown.</summary>
+        /// <summary>
+        /// Wildcards expand to existing files; a literal path is checked as given, so a missing file is
+        /// reported, not thrown. A file that exists under its literal name is taken as named, even
+        /// with brackets in it: that is what a piped backup object (FullName) means.
+        /// </summary>
         private IEnumerable<string> ResolvePaths()
         {
             foreach (string path in Path)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(path))
+                if (WildcardPattern.ContainsWildcardCharacters(path) && !File.Exists(ToFileSystemPath(path)))
                 {
                     foreach (string resolved in GetResolvedProviderPathFromPSPath(path, out _))
                     {
