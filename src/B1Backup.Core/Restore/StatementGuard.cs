@@ -138,7 +138,8 @@ namespace B1Backup.Core.Restore
         public StatementAction JudgeData(ScriptStatement statement)
         {
             string text = statement.Text;
-            if (DataVariable.IsMatch(Skeleton(text)))
+            // Only a SET can be a variable piece: an INSERT of megabytes need not be skeletonized first.
+            if (text.StartsWith("SET", StringComparison.OrdinalIgnoreCase) && DataVariable.IsMatch(Skeleton(text)))
             {
                 return StatementAction.Execute;
             }
@@ -165,25 +166,7 @@ namespace B1Backup.Core.Restore
                 char c = text[i];
                 if (c == '\'')
                 {
-                    for (i++; i < text.Length; i++)
-                    {
-                        if (text[i] == '\\')
-                        {
-                            i++;
-                        }
-                        else if (text[i] == '\'')
-                        {
-                            if (i + 1 < text.Length && text[i + 1] == '\'')
-                            {
-                                i++;
-                                continue;
-                            }
-
-                            break;
-                        }
-                    }
-
-                    i++;
+                    i = EndOfString(text, i + 1) + 1;
                 }
                 else if (c == '0' && i + 1 < text.Length && (text[i + 1] == 'x' || text[i + 1] == 'X'))
                 {
@@ -216,6 +199,35 @@ namespace B1Backup.Core.Restore
             }
 
             return true;
+        }
+
+        /// <summary>The index of the quote that closes a '...' string whose content starts at <paramref name="i"/>; text.Length if none.</summary>
+        private static int EndOfString(string text, int i)
+        {
+            while (i < text.Length)
+            {
+                int found = text.AsSpan(i).IndexOfAny('\'', '\\');
+                if (found < 0)
+                {
+                    return text.Length;
+                }
+
+                i += found;
+                if (text[i] == '\\')
+                {
+                    i += 2;
+                }
+                else if (i + 1 < text.Length && text[i + 1] == '\'')
+                {
+                    i += 2;
+                }
+                else
+                {
+                    return i;
+                }
+            }
+
+            return text.Length;
         }
 
         /// <summary>The statement with string literals emptied and comments removed: what is left is the SQL that acts.</summary>
