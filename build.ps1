@@ -68,12 +68,17 @@ function Get-PesterPath {
 }
 
 function Invoke-XunitTests {
-    $trx = Join-Path $ResultsDir 'xunit.trx'
+    <# -EngineFramework netstandard2.0 runs the same tests against the engine build that Windows PowerShell 5.1 loads. #>
+    param([string] $EngineFramework = 'net8.0')
+    $name = "xunit-$EngineFramework.trx"
+    $trx = Join-Path $ResultsDir $name
     Remove-Item $trx -ErrorAction SilentlyContinue
-    & dotnet test (Join-Path $Root 'tests/B1Backup.Core.Tests/B1Backup.Core.Tests.csproj') -c $Configuration --nologo `
-        --logger "trx;LogFileName=xunit.trx" --logger 'console;verbosity=normal' --results-directory $ResultsDir | Out-Host
+    $engine = if ($EngineFramework -eq 'net8.0') { @() } else { @("-p:EngineFramework=$EngineFramework") }
+    Write-Host "xUnit against the $EngineFramework engine:"
+    & dotnet test (Join-Path $Root 'tests/B1Backup.Core.Tests/B1Backup.Core.Tests.csproj') -c $Configuration --nologo @engine `
+        --logger "trx;LogFileName=$name" --logger 'console;verbosity=normal' --results-directory $ResultsDir | Out-Host
     if (-not (Test-Path $trx)) {
-        Write-Host 'xUnit wrote no result file (the build or the test host failed): counted as one failure.'
+        Write-Host "xUnit ($EngineFramework engine) wrote no result file (the build or the test host failed): counted as one failure."
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
     $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
@@ -106,7 +111,7 @@ function Invoke-Test {
             $env:B1_TEST_SERVER_ROOT = $server.Root
             Write-Host "Started a private MariaDB on 127.0.0.1:$($server.Port)."
         }
-        foreach ($suite in @((Invoke-XunitTests), (Invoke-PesterTests))) {
+        foreach ($suite in @((Invoke-XunitTests), (Invoke-XunitTests -EngineFramework netstandard2.0), (Invoke-PesterTests))) {
             $passed += $suite.Passed
             $failed += $suite.Failed
         }

@@ -94,7 +94,7 @@ namespace B1Backup.Core.Engine
             Ensure(value.Length + 2);
             chars[Length++] = '\'';
             int runStart = 0;
-            for (int i = 0; i < value.Length; i++)
+            for (int i = NextEscape(value, 0); i < value.Length; i = NextEscape(value, i + 1))
             {
                 char c = value[i];
                 char escaped;
@@ -119,6 +119,31 @@ namespace B1Backup.Core.Engine
             AppendRun(value, runStart, value.Length - runStart);
             Append('\'');
         }
+
+#if NET8_0_OR_GREATER
+        private static readonly System.Buffers.SearchValues<char> NeedEscaping = System.Buffers.SearchValues.Create("\0'\\\n\r\u001a");
+
+        /// <summary>The next character at or after <paramref name="from"/> that AppendLiteral escapes; value.Length if none. Vectorized.</summary>
+        private static int NextEscape(string value, int from)
+        {
+            int found = value.AsSpan(from).IndexOfAny(NeedEscaping);
+            return found < 0 ? value.Length : from + found;
+        }
+#else
+        private static int NextEscape(string value, int from)
+        {
+            for (int i = from; i < value.Length; i++)
+            {
+                char c = value[i];
+                if (c == '\0' || c == '\'' || c == '\\' || c == '\n' || c == '\r' || c == '\u001a')
+                {
+                    return i;
+                }
+            }
+
+            return value.Length;
+        }
+#endif
 
         /// <summary>0x-prefixed hex, or '' for an empty value (0x alone is not valid SQL).</summary>
         public void AppendHex(byte[] value, int offset, int count)
