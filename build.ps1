@@ -73,7 +73,8 @@ function Invoke-XunitTests {
     $name = "xunit-$EngineFramework.trx"
     $trx = Join-Path $ResultsDir $name
     Remove-Item $trx -ErrorAction SilentlyContinue
-    $engine = if ($EngineFramework -eq 'net8.0') { @() } else { @("-p:EngineFramework=$EngineFramework") }
+    $engine = @()
+    if ($EngineFramework -ne 'net8.0') { $engine += "-p:EngineFramework=$EngineFramework" }
     Write-Host "xUnit against the $EngineFramework engine:"
     & dotnet test (Join-Path $Root 'tests/B1Backup.Core.Tests/B1Backup.Core.Tests.csproj') -c $Configuration --nologo @engine `
         --logger "trx;LogFileName=$name" --logger 'console;verbosity=normal' --results-directory $ResultsDir | Out-Host
