@@ -25,14 +25,19 @@ Describe 'Packaging' {
         $package.Package | Should -Match 'B1Backup\.\d+\.\d+\.\d+\.nupkg$'
     }
 
-    It 'installs with Install-PSResource from a file-system repository, and works with its help' {
+    It 'installs with Install-PSResource from a file-system repository, and works with its help and its engine' {
         Install-PSResource -Name B1Backup -Repository $repoName -Scope CurrentUser -TrustRepository -Reinstall
-        # A clean session that finds the module by name, as a user's would.
-        $out = & bash -c 'cd "$0" && dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module B1Backup -RequiredVersion $1; (Get-Module B1Backup).ModuleBase; (Get-Command -Module B1Backup).Count; (Get-Help Get-B1Backup).Synopsis"' $repositoryRoot $package.Version
+        # A clean session that finds the module by name, as a user's would; the checksum of a missing
+        # file runs in the engine, which must come from the package's bin/deps/core.
+        $script = 'Import-Module B1Backup -RequiredVersion $1; (Get-Module B1Backup).ModuleBase; (Get-Command -Module B1Backup).Count; (Get-Help Get-B1Backup).Synopsis; ' +
+            '(Test-B1BackupChecksum -Path ./no_such_backup.sql.gz).Reason; ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq ''B1Backup.Core'' }).Location'
+        $out = & bash -c 'cd "$0" && dotnet pwsh -NoProfile -NonInteractive -Command "$2"' $repositoryRoot $package.Version $script.Replace('$1', $package.Version)
         $LASTEXITCODE | Should -Be 0
         $out[0] | Should -Not -Be $repositoryRoot
         $out[0] | Should -Match ([regex]::Escape($package.Version))
         [int]$out[1] | Should -Be (Import-PowerShellDataFile (Join-Path $repositoryRoot 'B1Backup.psd1')).CmdletsToExport.Count
         $out[2] | Should -Match 'Lists backups'
+        $out[3] | Should -Be 'FileNotFound'
+        $out[4] | Should -Be (Join-Path $out[0] 'bin/deps/core/B1Backup.Core.dll')
     }
 }
