@@ -35,8 +35,8 @@ function Invoke-Dotnet {
 }
 
 function Invoke-Build {
-    # out/bin holds the cmdlets; the engine and its dependencies go under out/bin/deps, where the
-    # cmdlets' EngineLoader finds them: deps/core (net8.0, PowerShell 7) and deps/desktop
+    # out/bin holds the cmdlets and B1Backup.Loader; the engine and its dependencies go under
+    # out/bin/deps, where the loader finds them: deps/core (net8.0, PowerShell 7) and deps/desktop
     # (netstandard2.0, Windows PowerShell 5.1). A stale engine beside the cmdlets would bypass that.
     Remove-Item -Recurse -Force $BinDir -ErrorAction SilentlyContinue
     $staging = Join-Path $OutDir 'obj'
