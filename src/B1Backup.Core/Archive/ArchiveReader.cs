@@ -226,27 +226,18 @@ namespace B1Backup.Core.Archive
     }
 
     /// <summary>Reads through, keeping the last few kilobytes: the script's last line, without a second pass.</summary>
-    internal sealed class TailCapturingStream : Stream
+    internal sealed class TailCapturingStream : ReadOnlyStream
     {
-        private readonly Stream inner;
-
-        public TailCapturingStream(Stream inner) => this.inner = inner;
+        public TailCapturingStream(Stream inner)
+            : base(inner)
+        {
+        }
 
         public TailKeeper Tail { get; } = new TailKeeper(4096);
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override int Read(byte[] buffer, int offset, int count)
         {
-            int read = inner.Read(buffer, offset, count);
+            int read = Inner.Read(buffer, offset, count);
             if (read > 0)
             {
                 if (offset == 0)
@@ -263,15 +254,5 @@ namespace B1Backup.Core.Archive
 
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

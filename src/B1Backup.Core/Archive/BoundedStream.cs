@@ -4,26 +4,15 @@ using System.IO;
 namespace B1Backup.Core.Archive
 {
     /// <summary>Reads at most a given number of bytes from a stream's current position: one member of a file.</summary>
-    public sealed class BoundedStream : Stream
+    internal sealed class BoundedStream : ReadOnlyStream
     {
-        private readonly Stream inner;
         private long remaining;
 
         public BoundedStream(Stream inner, long length)
+            : base(inner)
         {
-            this.inner = inner;
             remaining = length;
         }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -32,19 +21,9 @@ namespace B1Backup.Core.Archive
                 return 0;
             }
 
-            int read = inner.Read(buffer, offset, (int)Math.Min(count, remaining));
+            int read = Inner.Read(buffer, offset, (int)Math.Min(count, remaining));
             remaining -= read;
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
