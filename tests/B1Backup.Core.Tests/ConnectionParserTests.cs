@@ -31,6 +31,28 @@ namespace B1Backup.Core.Tests
             Assert.Equal(kind, s.KindHint);
         }
 
+        [Theory]
+        [InlineData("mysql://app:s3cr?et@127.0.0.1:3307/shop", "s3cr?et")]
+        [InlineData("mysql://app:s3cr/et:99@127.0.0.1:3307/shop", "s3cr/et:99")]
+        [InlineData("mysql://app:s3cr?port=x/y@127.0.0.1:3307/shop?ssl-mode=REQUIRED", "s3cr?port=x/y")]
+        [InlineData("mysql://app:50%zz@127.0.0.1:3307/shop", "50%zz")]
+        public void UnencodedSpecialCharactersInAPasswordStayInThePassword(string url, string password)
+        {
+            var s = Parse(url);
+            Assert.Equal("127.0.0.1", s.Host);
+            Assert.Equal(3307, s.Port);
+            Assert.Equal("shop", s.Database);
+            Assert.Equal(password, s.ToConnectionStringBuilder().Password);
+        }
+
+        [Fact]
+        public void AnAdoPasswordSplitByASemicolonIsNeverNamedInAWarning()
+        {
+            var s = Parse("Server=127.0.0.1;User ID=app;Password=ab;zz9Secret=1;Pooling=false");
+            Assert.DoesNotContain(s.IgnoredOptions, o => o.Contains("zz9Secret"));
+            Assert.Contains(s.IgnoredOptions, o => o.Contains("not shown"));
+        }
+
         [Fact]
         public void PercentEncodedUserAndPasswordAreDecoded()
         {

@@ -119,7 +119,7 @@ namespace B1Backup.Core.Tests
         public void FailingStatementLeavesTheTargetAsItWas()
         {
             var backup = TestScripts.Backup(source, root);
-            string broken = Rewrite(backup.FullName, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nTHIS IS NOT SQL;\n"));
+            string broken = Rewrite(backup.FullName, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nINSERT INTO no_such_table VALUES (1);\n"));
             string before = Snapshot(target);
             var e = Assert.Throws<B1BackupException>(() => TestScripts.Restore(broken, target));
             Assert.Equal("RestoreStatementFailed", e.ErrorId);
@@ -207,7 +207,7 @@ namespace B1Backup.Core.Tests
         public void InPlaceRestoreSaysTheTargetIsPartlyRestored()
         {
             var backup = TestScripts.Backup(source, root);
-            string broken = Rewrite(backup.FullName, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nTHIS IS NOT SQL;\n"));
+            string broken = Rewrite(backup.FullName, sql => sql.Replace("--\n-- Table `small`\n--\n", "--\n-- Table `small`\n--\nINSERT INTO no_such_table VALUES (1);\n"));
             var plan = RestoreEngine.Prepare(broken);
             var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default, RestoreMode.InPlace));
             Assert.Contains("only partly restored", e.Message);

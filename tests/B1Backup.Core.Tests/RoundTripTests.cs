@@ -77,7 +77,7 @@ namespace B1Backup.Core.Tests
             Assert.True(DeepVerifier.Verify(backup.FullName, null, null, key).Passed);
             string target = NewName("b1enc_dst");
             var plan = Restore.RestoreEngine.Prepare(backup.FullName, null, null, key);
-            var restored = Restore.RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
+            var restored = Restore.RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default, Restore.RestoreMode.Staged, new Restore.RestoreOptions { KeepDefiners = true });
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             DatabaseComparer.AssertSame(source, target);
         }

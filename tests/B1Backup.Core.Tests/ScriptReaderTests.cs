@@ -104,7 +104,7 @@ namespace B1Backup.Core.Tests
         [InlineData("CREATE TABLE used_items (id INT)", StatementAction.Execute)]
         [InlineData("INSERT INTO t VALUES ('USE x')", StatementAction.Execute)]
         public void PolicyKeepsTheRestoreInItsDatabase(string statement, StatementAction expected) =>
-            Assert.Equal(expected, StatementPolicy.Classify(statement));
+            Assert.Equal(expected, new StatementGuard(null, null).Judge(new ScriptStatement(statement, 1)).Action);
 
         [Theory]
         [InlineData("USE `my``db`", "my`db")]
@@ -113,16 +113,17 @@ namespace B1Backup.Core.Tests
         [InlineData("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET utf8mb4 */", "shop")]
         public void ReadsTheDatabaseOfUseAndCreateDatabase(string statement, string expected)
         {
-            Assert.True(StatementGuard.TryNamedDatabase(statement, out string database));
-            Assert.Equal(expected, database);
+            var judged = new StatementGuard(null, null).Judge(new ScriptStatement(statement, 1));
+            Assert.Equal(StatementAction.SkipDatabaseSwitch, judged.Action);
+            Assert.Equal(expected, judged.Database);
         }
 
         [Fact]
         public void ReadsTheCharacterSetOfCreateDatabase()
         {
-            Assert.True(StatementPolicy.TryReadDatabaseCharset("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET latin1 COLLATE latin1_swedish_ci */", out var cs, out var co));
-            Assert.Equal("latin1", cs);
-            Assert.Equal("latin1_swedish_ci", co);
+            var judged = new StatementGuard(null, null).Judge(new ScriptStatement("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET latin1 COLLATE latin1_swedish_ci */", 1));
+            Assert.Equal("latin1", judged.CharacterSet);
+            Assert.Equal("latin1_swedish_ci", judged.Collation);
         }
     }
 }

@@ -24,11 +24,13 @@ namespace B1Backup.Core.Tests
         {
             using var connection = TestServer.Open(database);
             using var file = File.OpenRead(path);
-            foreach (var statement in new ScriptReader(file).ReadStatements())
+            var guard = new StatementGuard(null, null, null, new RestoreOptions { TrustStoredCode = true, KeepDefiners = true });
+            foreach (var statement in new ScriptReader(file, guard.Dialect).ReadStatements())
             {
-                if (StatementPolicy.Classify(statement.Text) == StatementAction.Execute)
+                var judged = guard.Judge(statement);
+                if (judged.Action == StatementAction.Execute)
                 {
-                    using var command = new MySqlCommand(statement.Text, connection);
+                    using var command = new MySqlCommand(judged.Sql, connection);
                     command.ExecuteNonQuery();
                 }
             }
@@ -50,10 +52,11 @@ namespace B1Backup.Core.Tests
         public static BackupResult Backup(string database, string root, int readers = 1, string environment = "test") =>
             BackupEngine.Run(new BackupRequest(TestServer.Settings.WithDatabase(database), root, environment) { Readers = readers }, null, _ => { }, default);
 
+        /// <summary>Restores exactly, definers included (a round trip compares SHOW CREATE); the default rewrite of definers has tests of its own.</summary>
         public static RestoreResult Restore(string path, string target)
         {
             var plan = RestoreEngine.Prepare(path);
-            return RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
+            return RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default, RestoreMode.Staged, new RestoreOptions { KeepDefiners = true });
         }
     }
 }

@@ -64,24 +64,45 @@ namespace B1Backup.Core.Archive
                 file.Seek(member.Offset, SeekOrigin.Begin);
                 if (cipher != null)
                 {
-                    byte[] data = new byte[member.Length];
-                    int read = 0;
-                    while (read < data.Length)
-                    {
-                        int n = file.Read(data, read, data.Length - read);
-                        if (n <= 0)
-                        {
-                            throw new EndOfStreamException("The file ends inside an encrypted part.");
-                        }
-
-                        read += n;
-                    }
-
-                    return OpenContent(new MemoryStream(cipher.Decrypt(data, index, path)), CompressionOf(path));
+                    return OpenContent(new MemoryStream(cipher.Decrypt(ReadEncryptedPart(file, member.Length), index, path)), CompressionOf(path));
                 }
             }
 
             return OpenContent(new BoundedStream(file, member.Length), CompressionOf(path));
+        }
+
+        /// <summary>One member of a verified file, decrypted when encrypted; call Finish on <paramref name="range"/> once it is read.</summary>
+        internal static Stream OpenMember(VerifiedFile source, BackupManifest manifest, int index, MemberCipher? cipher, out VerifiedRange range)
+        {
+            var member = manifest.Members[index];
+            range = source.OpenRange(member.Offset, member.Length);
+            if (cipher == null)
+            {
+                return OpenContent(range, CompressionOf(source.Path));
+            }
+
+            byte[] data = ReadEncryptedPart(range, member.Length);
+            range.Finish();
+            return OpenContent(new MemoryStream(cipher.Decrypt(data, index, source.Path)), CompressionOf(source.Path));
+        }
+
+        /// <summary>An encrypted part is decrypted whole: its bytes, exactly.</summary>
+        private static byte[] ReadEncryptedPart(Stream input, long length)
+        {
+            byte[] data = new byte[length];
+            int read = 0;
+            while (read < data.Length)
+            {
+                int n = input.Read(data, read, data.Length - read);
+                if (n <= 0)
+                {
+                    throw new EndOfStreamException("The file ends inside an encrypted part.");
+                }
+
+                read += n;
+            }
+
+            return data;
         }
 
         /// <summary>True when the text's last non-empty line is an end-of-dump line.</summary>

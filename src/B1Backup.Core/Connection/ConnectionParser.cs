@@ -146,23 +146,26 @@ namespace B1Backup.Core.Connection
             };
 
             string rest = url.Substring(schemeEnd + 3);
+
+            // The user information ends at the last '@' of the URL, so an unencoded '@', '?' or '/' in a
+            // password still parses and never becomes a host, port or option that an error would echo.
+            int at = rest.LastIndexOf('@');
+            string userInfo = at >= 0 ? rest.Substring(0, at) : string.Empty;
+            string afterUser = at >= 0 ? rest.Substring(at + 1) : rest;
             string query = string.Empty;
-            int queryStart = rest.IndexOf('?');
+            int queryStart = afterUser.IndexOf('?');
             if (queryStart >= 0)
             {
-                query = rest.Substring(queryStart + 1);
-                rest = rest.Substring(0, queryStart);
+                query = afterUser.Substring(queryStart + 1);
+                afterUser = afterUser.Substring(0, queryStart);
             }
 
-            // The user information ends at the last '@', so an unencoded '@' in a password still parses.
-            int at = rest.LastIndexOf('@');
-            string hostAndPath = at >= 0 ? rest.Substring(at + 1) : rest;
+            string hostAndPath = afterUser;
             if (at >= 0)
             {
-                string userInfo = rest.Substring(0, at);
                 int colon = userInfo.IndexOf(':');
                 parts.User = Decode(colon >= 0 ? userInfo.Substring(0, colon) : userInfo, "user name");
-                parts.Password = colon >= 0 ? Decode(userInfo.Substring(colon + 1), "password") : string.Empty;
+                parts.Password = colon >= 0 ? DecodeLenient(userInfo.Substring(colon + 1)) : string.Empty;
             }
 
             int slash = hostAndPath.IndexOf('/');
@@ -316,7 +319,8 @@ namespace B1Backup.Core.Connection
                             : throw new B1BackupException("InvalidConnectionString", FailureKind.InvalidArgument, "Connection Timeout must be a whole number of seconds.");
                         break;
                     default:
-                        parts.Ignored.Add(key);
+                        // A ';' inside an unquoted password splits it into keys: name only keys MySqlConnector knows.
+                        parts.Ignored.Add(IsKnownAdoKey(key) ? key : "a key this tool does not know (not shown: quote a password that holds ';')");
                         break;
                 }
             }
@@ -379,6 +383,34 @@ namespace B1Backup.Core.Connection
             {
                 throw new B1BackupException("InvalidConnectionString", FailureKind.InvalidArgument,
                     $"The {what} in the URL has a bad percent-encoding. " + UrlHelp);
+            }
+        }
+
+        private static bool IsKnownAdoKey(string key)
+        {
+            try
+            {
+                return new MySqlConnector.MySqlConnectionStringBuilder().ContainsKey(key);
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// A password as written in a URL: percent-decoded when it is valid percent-encoding, otherwise
+        /// taken as it stands (a '%' in a password typed unencoded). Never an error that could quote it.
+        /// </summary>
+        private static string DecodeLenient(string text)
+        {
+            try
+            {
+                return Uri.UnescapeDataString(text);
+            }
+            catch (UriFormatException)
+            {
+                return text;
             }
         }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Net.Http;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using B1Backup.Core.Connection;
@@ -269,7 +270,7 @@ namespace B1Backup.Core.Drill
                     last = $"HTTP {(int)response.StatusCode}: {(body.Length > 200 ? body.Substring(0, 200) : body)}";
                     if (response.IsSuccessStatusCode && IsHealthy(body))
                     {
-                        Add(checks, "Health", uri.AbsolutePath, true, $"{uri} answered {last} after {Format(deadline.Elapsed)}.");
+                        Add(checks, "Health", uri.AbsolutePath, true, $"{Redacted(uri)} answered {last} after {Format(deadline.Elapsed)}.");
                         return;
                     }
                 }
@@ -280,12 +281,35 @@ namespace B1Backup.Core.Drill
 
                 if (deadline.Elapsed >= timeout)
                 {
-                    Add(checks, "Health", uri.AbsolutePath, false, $"{uri} was not healthy within {Format(timeout)}; last answer: {last}");
+                    Add(checks, "Health", uri.AbsolutePath, false, $"{Redacted(uri)} was not healthy within {Format(timeout)}; last answer: {last}");
                     return;
                 }
 
                 Thread.Sleep(500);
             }
+        }
+
+        /// <summary>
+        /// A health endpoint as checks and reports show it: user information and query values (tokens,
+        /// keys) replaced by ***, since reports are kept and shared.
+        /// </summary>
+        internal static string Redacted(Uri uri)
+        {
+            var builder = new StringBuilder(uri.Scheme + "://");
+            if (uri.UserInfo.Length > 0)
+            {
+                builder.Append("***@");
+            }
+
+            builder.Append(uri.IsDefaultPort ? uri.Host : uri.Host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(uri.AbsolutePath);
+            string query = uri.Query.TrimStart('?');
+            if (query.Length > 0)
+            {
+                var pairs = query.Split('&').Select(pair => pair.IndexOf('=') >= 0 ? pair.Substring(0, pair.IndexOf('=')) + "=***" : pair);
+                builder.Append('?').Append(string.Join("&", pairs));
+            }
+
+            return builder.ToString();
         }
 
         /// <summary>{"ok":true}, and where the body reports "db", "db":"up".</summary>

@@ -30,16 +30,22 @@ namespace B1Backup.Core.Drill
 
     public static class RpoCheck
     {
+        /// <summary>Clocks differ a little between the machine that made a backup and the one that checks it.</summary>
+        private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(-5);
+
         /// <summary>One status per environment and database found among the backups.</summary>
         public static IEnumerable<RpoStatus> Evaluate(IEnumerable<BackupInfo> backups, TimeSpan maxAge)
         {
             foreach (var group in backups.GroupBy(b => (b.Environment, b.Database)).OrderBy(g => g.Key.Environment).ThenBy(g => g.Key.Database))
             {
                 var status = new RpoStatus { Environment = group.Key.Environment, Database = group.Key.Database, MaxAge = maxAge };
-                var good = group.OrderByDescending(b => b.Timestamp).FirstOrDefault(b => ChecksumVerifier.Verify(b.FullName).Passed);
+                // A backup dated in the future (a wrong clock, or a crafted name or manifest) never counts as fresh.
+                var good = group.OrderByDescending(b => b.Timestamp).FirstOrDefault(b => b.Age >= FutureTolerance && b.Problem == null && ChecksumVerifier.Verify(b.FullName).Passed);
                 if (good == null)
                 {
-                    status.Message = $"No backup of {status.Environment}/{status.Database} passes its checksum: nothing to restore from.";
+                    status.Message = group.Any(b => b.Age < FutureTolerance)
+                        ? $"No backup of {status.Environment}/{status.Database} both passes its checksum and is dated in the past (a backup dated in the future never counts as fresh: check its name, its manifest and the clocks)."
+                        : $"No backup of {status.Environment}/{status.Database} passes its checksum: nothing to restore from.";
                     yield return status;
                     continue;
                 }

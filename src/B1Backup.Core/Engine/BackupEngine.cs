@@ -228,6 +228,19 @@ namespace B1Backup.Core.Engine
             log($"SHA-256: {archiveResult.Sha256} -> {checksumPath}");
             progress?.Report(new BackupProgress { Activity = "Verifying the backup", TablesDone = manifest.Tables.Count, TablesTotal = manifest.Tables.Count });
             string? problem = VerifyWritten(path, archiveResult, manifest, cipher);
+            string? unrestorable = problem == null ? Restore.RestoreEngine.CheckRestorable(path, manifest, cipher, database) : null;
+            if (unrestorable != null)
+            {
+                // A backup that says it is good and cannot be restored is the worst a backup tool can make.
+                foreach (string written in new[] { checksumPath, BackupSignature.PathFor(path), manifestPath, path })
+                {
+                    TryDelete(written);
+                }
+
+                throw new B1BackupException("BackupNotRestorable", FailureKind.InvalidData,
+                    $"The backup of {Sql.Identifier(database)} was written, but a restore could not read it back, so it was removed: {unrestorable} Report this with the object named above; a backup made with mariadb-dump restores through the mariadb client meanwhile.") { Target = path };
+            }
+
             stopwatch.Stop();
             log(problem == null
                 ? "Verification: the file re-reads with the same SHA-256 and ends with its end marker."
@@ -312,6 +325,18 @@ namespace B1Backup.Core.Engine
             return ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, manifest, manifest.Members.Count - 1, cipher))
                 ? null
                 : "its last member does not end with the end marker";
+        }
+
+        private static void TryDelete(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // Best effort: the error that follows says the backup is not to be used.
+            }
         }
 
         /// <summary>Creates the environment folder and proves it is writable before the database is touched.</summary>

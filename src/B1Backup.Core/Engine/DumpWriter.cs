@@ -61,9 +61,25 @@ namespace B1Backup.Core.Engine
             this.output = output;
         }
 
+        /// <summary>
+        /// A name inside a '-- ' comment line: a newline in it would end the comment and make the rest of
+        /// the name SQL (for Restore-B1Database and for gunzip | mariadb alike), so control characters
+        /// are shown as '?'. The statements themselves carry the exact name, quoted.
+        /// </summary>
+        internal static string CommentName(string name)
+        {
+            var builder = new StringBuilder(name.Length);
+            foreach (char c in name)
+            {
+                builder.Append(c < ' ' || c == '\x7f' || c == '\u2028' || c == '\u2029' ? '?' : c);
+            }
+
+            return Sql.Identifier(builder.ToString());
+        }
+
         public void WriteHeader(string database, string server, ServerFlavor flavor, string toolVersion, DateTimeOffset startedUtc, string snapshot)
         {
-            output.Write("-- B1Backup " + toolVersion + " dump of database " + Sql.Identifier(database) + "\n");
+            output.Write("-- B1Backup " + toolVersion + " dump of database " + CommentName(database) + "\n");
             output.Write("-- Server: " + server + " (" + flavor.Kind + " " + flavor.VersionString + ")\n");
             output.Write("-- Started: " + startedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "; consistency: " + snapshot + "\n");
             output.Write("-- Restore with Restore-B1Database, or: gunzip -c <file> | mariadb <database>\n\n");
@@ -76,7 +92,7 @@ namespace B1Backup.Core.Engine
 
         public void WriteSequence(SchemaObject sequence)
         {
-            output.Write("--\n-- Sequence " + Sql.Identifier(sequence.Name) + "\n--\n");
+            output.Write("--\n-- Sequence " + CommentName(sequence.Name) + "\n--\n");
             output.Write("DROP SEQUENCE IF EXISTS " + Sql.Identifier(sequence.Name) + ";\n");
             output.Write(sequence.CreateStatement + ";\n");
             if (sequence.NextValue != null)
@@ -89,7 +105,7 @@ namespace B1Backup.Core.Engine
 
         public void WriteTableSchema(TableInfo table)
         {
-            output.Write("--\n-- Table " + Sql.Identifier(table.Name) + "\n--\n");
+            output.Write("--\n-- Table " + CommentName(table.Name) + "\n--\n");
             output.Write("DROP TABLE IF EXISTS " + Sql.Identifier(table.Name) + ";\n");
             output.Write(table.CreateStatement + ";\n\n");
         }
@@ -204,7 +220,7 @@ namespace B1Backup.Core.Engine
 
         public void WriteView(SchemaObject view)
         {
-            output.Write("--\n-- View " + Sql.Identifier(view.Name) + "\n--\n");
+            output.Write("--\n-- View " + CommentName(view.Name) + "\n--\n");
             output.Write("DROP TABLE IF EXISTS " + Sql.Identifier(view.Name) + ";\n");
             output.Write("DROP VIEW IF EXISTS " + Sql.Identifier(view.Name) + ";\n");
             output.Write(view.CreateStatement + ";\n\n");
@@ -338,7 +354,7 @@ namespace B1Backup.Core.Engine
         private void WriteCompound(SchemaObject item, string drop, string? timeZone = null)
         {
             string label = item.Kind.Substring(0, 1) + item.Kind.Substring(1).ToLowerInvariant();
-            output.Write("--\n-- " + label + " " + Sql.Identifier(item.Name) + "\n--\n");
+            output.Write("--\n-- " + label + " " + CommentName(item.Name) + "\n--\n");
             output.Write(drop + ";\n");
             if (item.SqlMode != null)
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Generic;
 using System.Globalization;
 using B1Backup.Core.Connection;
@@ -202,6 +203,28 @@ namespace B1Backup.Core.Engine
         {
             using var command = new MySqlCommand(sql, connection);
             command.ExecuteNonQuery();
+        }
+
+        /// <summary>
+        /// Runs a statement that may take long (a large INSERT, an index build): when the token is
+        /// cancelled, the server is told to stop it (KILL QUERY from a second connection, which
+        /// MySqlCommand.Cancel sends), so Ctrl+C takes effect in a second or two, not at the statement's end.
+        /// </summary>
+        internal static void Execute(MySqlConnection connection, string sql, CancellationToken cancel)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var command = new MySqlCommand(sql, connection);
+            using (cancel.Register(command.Cancel))
+            {
+                try
+                {
+                    command.ExecuteNonQuery();
+                }
+                catch (MySqlException) when (cancel.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancel);
+                }
+            }
         }
     }
 }

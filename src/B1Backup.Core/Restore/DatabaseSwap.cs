@@ -20,6 +20,12 @@ namespace B1Backup.Core.Restore
         private readonly string retired;
         private readonly Action<string> log;
 
+        /// <summary>Events of the backup, created in the target only after everything else is in place.</summary>
+        public IReadOnlyList<DeferredEvent> DeferredEvents { get; set; } = new List<DeferredEvent>();
+
+        /// <summary>How long the RENAME waits for sessions that hold the target's tables (lock_wait_timeout).</summary>
+        public int LockWaitSeconds { get; set; } = 5;
+
         /// <summary>Test hook: called before each object is created in the target, to prove the rollback.</summary>
         internal static Action<SchemaObject>? BeforeCreate { get; set; }
 
@@ -76,7 +82,7 @@ namespace B1Backup.Core.Restore
                 var renames = outgoingTables.Select(t => Move(target, retired, t)).Concat(incomingTables.Select(t => Move(staging, target, t))).ToList();
                 if (renames.Count > 0)
                 {
-                    SnapshotSession.Execute(admin, "RENAME TABLE " + string.Join(", ", renames));
+                    RenameWaitingBriefly(admin, renames);
                 }
 
                 tablesSwapped = true;
@@ -97,6 +103,14 @@ namespace B1Backup.Core.Restore
                     BeforeCreate?.Invoke(item);
                     ObjectInstaller.Create(targetConnection, item, log);
                     created.Add(item);
+                }
+
+                foreach (var item in DeferredEvents)
+                {
+                    var asObject = new SchemaObject("EVENT", item.Name, item.Statement.Sql);
+                    BeforeCreate?.Invoke(asObject);
+                    item.Create(targetConnection);
+                    created.Add(asObject);
                 }
             }
             catch (Exception e) when (e is MySqlException || e is B1BackupException)
@@ -158,6 +172,39 @@ namespace B1Backup.Core.Restore
             }
         }
 
+        /// <summary>
+        /// The RENAME waits for every session reading the target's tables; with the server's default
+        /// lock_wait_timeout (a year) the application would queue behind it. Wait a few seconds, then
+        /// give up naming who holds the tables.
+        /// </summary>
+        private void RenameWaitingBriefly(MySqlConnection admin, List<string> renames)
+        {
+            SnapshotSession.Execute(admin, "SET SESSION lock_wait_timeout = " + Math.Max(1, LockWaitSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                SnapshotSession.Execute(admin, "RENAME TABLE " + string.Join(", ", renames));
+            }
+            catch (MySqlException e) when (e.Number == 1205)
+            {
+                throw new B1BackupException("TargetBusy", FailureKind.ResourceUnavailable,
+                    $"The tables of {Sql.Identifier(target)} stayed in use for {LockWaitSeconds} s, so they were not swapped: {BlockingSessions(admin)}. Run the restore again when they are done (or end them), or allow a longer wait with -SwapLockWaitSeconds.", e) { Target = target };
+            }
+        }
+
+        private string BlockingSessions(MySqlConnection admin)
+        {
+            var sessions = new List<string>();
+            using var command = new MySqlCommand("SELECT ID, USER, COMMAND, TIME, LEFT(COALESCE(INFO, ''), 80) FROM information_schema.PROCESSLIST WHERE DB = @db AND ID <> CONNECTION_ID() ORDER BY TIME DESC LIMIT 5", admin);
+            command.Parameters.AddWithValue("@db", target);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                sessions.Add($"session {reader.GetValue(0)} of {reader.GetString(1)} ({reader.GetString(2)} for {reader.GetValue(3)} s{(reader.GetString(4).Length > 0 ? ": " + reader.GetString(4) : string.Empty)})");
+            }
+
+            return sessions.Count > 0 ? "held by " + string.Join("; ", sessions) : "the session holding them is not in this user's process list";
+        }
+
         internal static bool DatabaseExists(MySqlConnection connection, string database)
         {
             using var command = new MySqlCommand("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", connection);
@@ -176,6 +223,28 @@ namespace B1Backup.Core.Restore
     public static class StagingNames
     {
         public const string Marker = "__b1";
+
+        /// <summary>A table only a restore creates, in its staging copy while it loads: only a database holding it is ever dropped as abandoned.</summary>
+        public const string MarkerTable = "__b1backup_staging__";
+
+        /// <summary>&lt;target&gt;__b1new_: the prefix every staging copy of the target starts with.</summary>
+        public static string Prefix(string target, string role)
+        {
+            string name = For(target, role);
+            return name.Substring(0, name.Length - 6);
+        }
+
+        internal static void CreateMarker(ConnectionSettings settings, string staging)
+        {
+            using var connection = DatabaseConnector.Open(settings.WithDatabase(staging));
+            SnapshotSession.Execute(connection, "CREATE TABLE " + Sql.Identifier(MarkerTable) + " (restore_started DATETIME NOT NULL) ENGINE=InnoDB");
+        }
+
+        internal static void RemoveMarker(ConnectionSettings settings, string staging)
+        {
+            using var connection = DatabaseConnector.Open(settings.WithDatabase(staging));
+            SnapshotSession.Execute(connection, "DROP TABLE IF EXISTS " + Sql.Identifier(MarkerTable));
+        }
 
         /// <summary>&lt;target&gt;__b1new_&lt;6 hex&gt;, within MySQL's 64-character limit.</summary>
         public static string For(string target, string role)

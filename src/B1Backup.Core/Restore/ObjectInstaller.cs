@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
+using System.Threading;
 using B1Backup.Core.Engine;
 using MySqlConnector;
 
@@ -10,8 +10,6 @@ namespace B1Backup.Core.Restore
     /// <summary>Creates and drops views, routines, triggers and events of a catalog on a connection to their database.</summary>
     internal static class ObjectInstaller
     {
-        private static readonly Regex Definer = new Regex(@"\s*DEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[\w.%-]+)\s*@\s*(?:`[^`]*`|'[^']*'|[\w.%-]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         /// <summary>Everything but tables and sequences, in the order they can be created.</summary>
         public static IEnumerable<SchemaObject> NonTableObjects(DatabaseCatalog catalog) =>
             catalog.Routines.Concat(catalog.Views).Concat(catalog.Triggers).Concat(catalog.Events);
@@ -30,7 +28,7 @@ namespace B1Backup.Core.Restore
 
             try
             {
-                ExecuteKeepingDefiner(connection, item.CreateStatement, $"{item.Kind} {item.Name}", log);
+                ExecuteKeepingDefiner(connection, item.CreateStatement, $"{item.Kind} {item.Name}", log, item.SqlMode);
             }
             finally
             {
@@ -45,16 +43,41 @@ namespace B1Backup.Core.Restore
         /// Runs a CREATE; when naming another account as DEFINER needs a privilege this user lacks
         /// (SUPER or SET USER), creates the object with the restoring user as definer and says so.
         /// </summary>
-        public static void ExecuteKeepingDefiner(MySqlConnection connection, string statement, string what, Action<string> log)
+        public static void ExecuteKeepingDefiner(MySqlConnection connection, string statement, string what, Action<string> log, string? sqlMode = null, CancellationToken cancel = default)
         {
             try
             {
-                SnapshotSession.Execute(connection, statement);
+                SnapshotSession.Execute(connection, statement, cancel);
             }
-            catch (MySqlException e) when (e.Number == 1227 && Definer.IsMatch(statement))
+            catch (MySqlException e) when (e.Number == 1227)
             {
+                string? withoutDefiner = WithoutDefiner(statement, sqlMode);
+                if (withoutDefiner == null || withoutDefiner == statement)
+                {
+                    throw;
+                }
+
                 log($"{what}: no privilege to keep its DEFINER; it is created with the restoring user as definer.");
-                SnapshotSession.Execute(connection, Definer.Replace(statement, " ", 1));
+                SnapshotSession.Execute(connection, withoutDefiner);
+            }
+        }
+
+        /// <summary>The statement with its DEFINER clause cut out, read by the restore's own lexer; null when it cannot be read.</summary>
+        internal static string? WithoutDefiner(string statement, string? sqlMode)
+        {
+            var guard = new StatementGuard(null, null, null, new RestoreOptions { TrustStoredCode = true });
+            if (sqlMode != null)
+            {
+                guard.Dialect.SetSqlMode(sqlMode);
+            }
+
+            try
+            {
+                return guard.Judge(new ScriptStatement(statement, 1)).Sql;
+            }
+            catch (B1BackupException)
+            {
+                return null;
             }
         }
     }

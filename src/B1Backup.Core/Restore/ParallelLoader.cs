@@ -27,12 +27,15 @@ namespace B1Backup.Core.Restore
         private long bytesDone;
         private int membersDone;
         private Exception? failure;
-        private readonly List<string> deferredIndexes = new List<string>();
+        private readonly List<JudgedStatement> deferredIndexes = new List<JudgedStatement>();
 
         private readonly StatementGuard guard;
 
-        public ParallelLoader(RestorePlan plan, StatementGuard guard, ConnectionSettings database, int connections, Action<string> log)
+        private readonly List<DeferredEvent> events;
+
+        public ParallelLoader(RestorePlan plan, StatementGuard guard, ConnectionSettings database, int connections, List<DeferredEvent> events, Action<string> log)
         {
+            this.events = events;
             this.plan = plan;
             this.guard = guard;
             this.database = database;
@@ -50,33 +53,33 @@ namespace B1Backup.Core.Restore
             var tail = members.Where(m => m.Kind == "Objects" || m.Kind == "Footer").ToList();
             var status = new RestoreProgress { Activity = $"Restoring {database.Database}", BytesTotal = members.Sum(m => m.Length), StatementsTotal = members.Count };
             using (var first = OpenSession())
-            using (var file = ArchiveReader.OpenFile(plan.Path))
             {
+                guard.BeginSession();
                 foreach (var member in head)
                 {
-                    Load(first, file, member, transaction: false, cancel);
+                    Load(first, member, transaction: false, cancel);
                     Done(member);
                 }
             }
 
-            RunInParallel(data.Count, (connection, file, index, token) =>
+            RunInParallel(data.Count, (connection, index, token) =>
             {
-                LoadRetryingDeadlocks(connection, file, data[index], token);
+                LoadRetryingDeadlocks(connection, data[index], token);
                 Done(data[index]);
             }, $"Loading {data.Count} data parts", progress, status, cancel);
             if (deferredIndexes.Count > 0)
             {
-                RunInParallel(deferredIndexes.Count, (connection, file, index, token) =>
-                    SnapshotSession.Execute(connection, deferredIndexes[index]), $"Adding the secondary indexes of {deferredIndexes.Count} tables", progress, status, cancel);
+                RunInParallel(deferredIndexes.Count, (connection, index, token) =>
+                    RestoreEngine.ExecuteStatement(connection, deferredIndexes[index], database, log, token), $"Adding the secondary indexes of {deferredIndexes.Count} tables", progress, status, cancel);
             }
 
             cancel.ThrowIfCancellationRequested();
             using (var last = OpenSession())
-            using (var file = ArchiveReader.OpenFile(plan.Path))
             {
+                guard.BeginSession();
                 foreach (var member in tail)
                 {
-                    Load(last, file, member, transaction: false, cancel);
+                    Load(last, member, transaction: false, cancel);
                     Done(member);
                 }
             }
@@ -85,7 +88,7 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>Runs work items 0..count-1 on up to <see cref="connections"/> connections; the calling thread reports progress.</summary>
-        private void RunInParallel(int count, Action<MySqlConnection, FileStream, int, CancellationToken> work, string what,
+        private void RunInParallel(int count, Action<MySqlConnection, int, CancellationToken> work, string what,
             IProgress<RestoreProgress>? progress, RestoreProgress status, CancellationToken cancel)
         {
             int workers = Math.Min(connections, Math.Max(1, count));
@@ -97,12 +100,11 @@ namespace B1Backup.Core.Restore
                 try
                 {
                     using var connection = OpenSession();
-                    using var file = ArchiveReader.OpenFile(plan.Path);
                     int index;
                     while ((index = Interlocked.Increment(ref next)) < count)
                     {
                         stop.Token.ThrowIfCancellationRequested();
-                        work(connection, file, index, stop.Token);
+                        work(connection, index, stop.Token);
                     }
                 }
                 catch (Exception e)
@@ -169,13 +171,13 @@ namespace B1Backup.Core.Restore
         /// Parts of one table load side by side; InnoDB may pick one of them as a deadlock victim.
         /// Its transaction was rolled back whole, so loading the part again is exact.
         /// </summary>
-        private void LoadRetryingDeadlocks(MySqlConnection connection, FileStream file, ManifestMember member, CancellationToken cancel)
+        private void LoadRetryingDeadlocks(MySqlConnection connection, ManifestMember member, CancellationToken cancel)
         {
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    Load(connection, file, member, transaction: true, cancel);
+                    Load(connection, member, transaction: true, cancel);
                     return;
                 }
                 catch (B1BackupException e) when (attempt < 5 && e.InnerException is MySqlException m && (m.Number == 1213 || m.Number == 1205))
@@ -187,34 +189,54 @@ namespace B1Backup.Core.Restore
             }
         }
 
-        /// <summary>Runs one member's statements, in one transaction for data.</summary>
-        private void Load(MySqlConnection connection, FileStream file, ManifestMember member, bool transaction, CancellationToken cancel)
+        /// <summary>Runs one member's statements, in one transaction for data; its bytes are checked against the verified ones before it commits.</summary>
+        private void Load(MySqlConnection connection, ManifestMember member, bool transaction, CancellationToken cancel)
         {
-            using var content = ArchiveReader.OpenMember(file, plan.Path, plan.Manifest!, plan.Manifest!.Members.IndexOf(member), plan.Cipher);
+            int index = plan.Manifest!.Members.IndexOf(member);
+            using var content = ArchiveReader.OpenMember(plan.Source!, plan.Manifest!, index, plan.Cipher, out var range);
             if (transaction)
             {
                 SnapshotSession.Execute(connection, "START TRANSACTION");
             }
 
-            foreach (var statement in new ScriptReader(content).ReadStatements())
+            bool isData = member.Kind == "Data";
+            var statements = new ScriptReader(content, isData ? null : guard.Dialect).ReadStatements().GetEnumerator();
+            while (RestoreEngine.NextStatement(statements, range, plan.Path))
             {
+                var statement = statements.Current;
                 cancel.ThrowIfCancellationRequested();
-                var action = member.Kind == "Data" ? guard.JudgeData(statement) : guard.Judge(statement);
-                if (action != StatementAction.Execute)
+                var judged = isData ? guard.JudgeData(statement) : guard.Judge(statement);
+                if (judged.Action != StatementAction.Execute)
                 {
                     continue;
                 }
 
-                if (member.Kind == "Schema" && IndexDeferral.TrySplit(statement.Text, out string withoutKeys, out string addKeys))
+                if (judged.CreatesEvent)
                 {
-                    RestoreEngine.ExecuteStatement(connection, new ScriptStatement(withoutKeys, statement.Line), database, log);
-                    deferredIndexes.Add(addKeys);
+                    lock (events)
+                    {
+                        events.Add(new DeferredEvent(judged, guard));
+                    }
+
                     continue;
                 }
 
-                RestoreEngine.ExecuteStatement(connection, statement, database, log);
+                if (member.Kind == "Schema" && IndexDeferral.TrySplit(judged.Sql, out string withoutKeys, out string addKeys))
+                {
+                    // What deferral makes from a judged statement is judged again: only judged text runs.
+                    RestoreEngine.ExecuteStatement(connection, guard.Judge(new ScriptStatement(withoutKeys, statement.Line)), database, log, cancel);
+                    lock (deferredIndexes)
+                    {
+                        deferredIndexes.Add(guard.Judge(new ScriptStatement(addKeys, statement.Line)));
+                    }
+
+                    continue;
+                }
+
+                RestoreEngine.ExecuteStatement(connection, judged, database, log, cancel);
             }
 
+            range.Finish();
             if (transaction)
             {
                 SnapshotSession.Execute(connection, "COMMIT");

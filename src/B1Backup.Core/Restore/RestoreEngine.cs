@@ -9,6 +9,7 @@ using System.Threading;
 using B1Backup.Core.Archive;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
+using B1Backup.Core.Lexing;
 using B1Backup.Core.Store;
 using MySqlConnector;
 
@@ -22,19 +23,63 @@ namespace B1Backup.Core.Restore
 
         /// <summary>
         /// Reads the whole backup without a server: its checksum, its end marker and every statement.
-        /// Any problem stops here, before a connection that writes is opened.
+        /// Any problem stops here, before a connection that writes is opened. The file is opened once:
+        /// the checksum and signature are verified on that handle, and the restore reads through it.
         /// </summary>
         public static RestorePlan Prepare(string path, IProgress<RestoreProgress>? progress = null, byte[]? signingKey = null, byte[]? encryptionKey = null)
         {
             var plan = new RestorePlan { Path = path };
-            plan.Checksum = ChecksumVerifier.Verify(path, signingKey);
-            if (!plan.Checksum.Passed)
+            if (!File.Exists(path))
             {
-                throw new B1BackupException("ChecksumFailed", FailureKind.InvalidData,
-                    $"The backup '{path}' failed its checksum check ({plan.Checksum.Reason}): {plan.Checksum.Message} Nothing was changed.") { Target = path };
+                plan.Checksum = ChecksumVerifier.Verify(path, signingKey);
+                throw ChecksumFailed(plan);
             }
 
-            plan.Manifest = BackupManifest.TryRead(path);
+            // The manifest is not covered by the checksum: it only says where the parts are, and every
+            // part it names is hashed on its own in the same pass, so that what loads is what was verified.
+            var manifest = BackupManifest.TryRead(path, out string? manifestProblem);
+            if (manifestProblem != null)
+            {
+                throw new B1BackupException("ManifestInvalid", FailureKind.InvalidData,
+                    $"The backup '{path}' cannot be restored as it stands: {manifestProblem}. Nothing was changed. Move the .manifest.json aside to restore the file as a plain script (not possible for an encrypted backup), or use another backup.") { Target = path };
+            }
+
+            var ranges = manifest != null && manifest.Members.Count > 0 ? manifest.Members.Select(m => (m.Offset, m.Length)).ToList() : null;
+            try
+            {
+                plan.Source = VerifiedFile.Open(path, ranges);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                plan.Checksum = ChecksumVerifier.Verify(path, signingKey);
+                throw ChecksumFailed(plan);
+            }
+
+            try
+            {
+                return PrepareVerified(plan, manifest, progress, signingKey, encryptionKey);
+            }
+            catch
+            {
+                plan.Dispose();
+                throw;
+            }
+        }
+
+        private static B1BackupException ChecksumFailed(RestorePlan plan) =>
+            new B1BackupException("ChecksumFailed", FailureKind.InvalidData,
+                $"The backup '{plan.Path}' failed its checksum check ({plan.Checksum.Reason}): {plan.Checksum.Message} Nothing was changed.") { Target = plan.Path };
+
+        private static RestorePlan PrepareVerified(RestorePlan plan, BackupManifest? manifest, IProgress<RestoreProgress>? progress, byte[]? signingKey, byte[]? encryptionKey)
+        {
+            string path = plan.Path;
+            plan.Checksum = ChecksumVerifier.Verify(path, signingKey, plan.Source!.Sha256);
+            if (!plan.Checksum.Passed)
+            {
+                throw ChecksumFailed(plan);
+            }
+
+            plan.Manifest = manifest;
             if (DescribesThisFile(plan.Manifest, plan.Checksum, path))
             {
                 // A B1Backup file: the checksum covers every byte, the manifest lists what they hold,
@@ -45,13 +90,15 @@ namespace B1Backup.Core.Restore
                 }
 
                 var footer = plan.Manifest.Members.Last();
-                if (footer.Kind != "Footer" || !ArchiveReader.EndsWithEndMarker(ArchiveReader.ReadMemberText(path, plan.Manifest, plan.Manifest.Members.Count - 1, plan.Cipher)))
+                if (footer.Kind != "Footer" || plan.Manifest.Members[0].Kind != "Header" || !ArchiveReader.EndsWithEndMarker(ReadMemberText(plan, plan.Manifest.Members.Count - 1)))
                 {
                     throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
                         $"The backup '{path}' does not end with its end-of-dump line. Nothing was changed; use another backup.") { Target = path };
                 }
 
-                plan.SourceDatabase = plan.Manifest.Database;
+                // The source database comes from the checksummed header, never from the manifest beside it.
+                var header = B1HeaderDatabase.Match(ReadMemberText(plan, 0));
+                plan.SourceDatabase = header.Success ? header.Groups["db"].Value.Replace("``", "`") : null;
                 plan.CharacterSet = plan.Manifest.CharacterSet;
                 plan.Collation = plan.Manifest.Collation;
                 plan.TableNames.AddRange(plan.Manifest.Tables.Select(t => t.Name));
@@ -63,43 +110,42 @@ namespace B1Backup.Core.Restore
             // judges every statement, and finds its last line.
             plan.Manifest = null;
             var guard = new StatementGuard(null, null);
-            using (var file = ArchiveReader.OpenFile(path))
-            using (var script = new TailCapturingStream(ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path))))
+            using (var range = plan.Source.OpenAll())
+            using (var script = new TailCapturingStream(ArchiveReader.OpenContent(range, ArchiveReader.CompressionOf(path))))
             {
                 var usedDatabases = new HashSet<string>(StringComparer.Ordinal);
-                var status = new RestoreProgress { Activity = "Checking the backup", BytesTotal = file.Length };
+                var status = new RestoreProgress { Activity = "Checking the backup", BytesTotal = plan.Source.Length };
                 try
                 {
-                    foreach (var statement in new ScriptReader(script).ReadStatements())
+                    foreach (var statement in new ScriptReader(script, guard.Dialect).ReadStatements())
                     {
-                        if (StatementGuard.TryNamedDatabase(statement.Text, out string used) && usedDatabases.Add(used) && usedDatabases.Count > 1)
+                        if (plan.Statements == 0)
+                        {
+                            var dumpHeader = DumpHeaderDatabase.Match(statement.Text.Length > 2000 ? statement.Text.Substring(0, 2000) : statement.Text);
+                            plan.SourceDatabase = dumpHeader.Success ? dumpHeader.Groups["db"].Value : null;
+                            guard.SourceDatabase = plan.SourceDatabase;
+                        }
+
+                        var judged = guard.Judge(statement);
+                        if (judged.Database != null && usedDatabases.Add(judged.Database) && usedDatabases.Count > 1)
                         {
                             throw new B1BackupException("MultipleDatabases", FailureKind.NotSupported,
                                 $"The backup '{path}' holds several databases ({string.Join(", ", usedDatabases)}), and a restore writes one. Split the dump per database (mysqldump one database at a time). Nothing was changed.") { Target = path };
                         }
 
-                        if (plan.Statements == 0)
-                        {
-                            var header = DumpHeaderDatabase.Match(statement.Text.Length > 2000 ? statement.Text.Substring(0, 2000) : statement.Text);
-                            plan.SourceDatabase = header.Success ? header.Groups["db"].Value : null;
-                            guard.SourceDatabase = plan.SourceDatabase;
-                        }
-
-                        guard.Judge(statement);
                         plan.Statements++;
-                        if (StatementPolicy.IsCreateTable(statement.Text))
+                        if (judged.Table != null)
                         {
-                            plan.TableNames.Add(StatementPolicy.TableNameOf(statement.Text));
+                            plan.TableNames.Add(judged.Table);
                         }
-                        else if (plan.CharacterSet == null && StatementPolicy.TryReadDatabaseCharset(statement.Text, out var cs, out var co))
+                        else if (plan.CharacterSet == null && judged.CharacterSet != null)
                         {
-                            plan.CharacterSet = cs;
-                            plan.Collation = co;
+                            plan.CharacterSet = judged.CharacterSet;
+                            plan.Collation = judged.Collation;
                         }
 
                         if ((plan.Statements & 0xFF) == 0)
                         {
-                            status.BytesRead = file.Position;
                             progress?.Report(status);
                         }
                     }
@@ -118,16 +164,129 @@ namespace B1Backup.Core.Restore
             }
 
             plan.SourceDatabase ??= guard.SourceDatabase;
-            plan.ObjectDatabaseReferences.AddRange(guard.ObjectDatabaseReferences);
             return plan;
         }
 
+        /// <summary>
+        /// A part that cannot be decompressed while restoring: if its bytes are no longer the verified
+        /// ones, that is the error (the file changed); otherwise the backup itself is damaged.
+        /// </summary>
+        internal static B1BackupException Undecodable(VerifiedRange range, Exception e, string path)
+        {
+            range.Finish();
+            return new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
+                $"The backup '{path}' cannot be decompressed: {e.Message} Use another backup.", e) { Target = path };
+        }
+
+        internal static bool IsUndecodable(Exception e) => e is InvalidDataException || e is ZstdSharp.ZstdException || e is EndOfStreamException;
+
+        private static readonly Regex B1HeaderDatabase = new Regex(@"\A-- B1Backup \S+ dump of database `(?<db>(?:[^`]|``)+)`", RegexOptions.CultureInvariant);
+
+        private static string ReadMemberText(RestorePlan plan, int index)
+        {
+            using var content = ArchiveReader.OpenMember(plan.Source!, plan.Manifest!, index, plan.Cipher, out var range);
+            using var reader = new StreamReader(content, new System.Text.UTF8Encoding(false));
+            string text = reader.ReadToEnd();
+            range.Finish();
+            return text;
+        }
+
+        /// <summary>
+        /// Reads every statement of a backup's definitions (header, tables, objects) as a restore into
+        /// its own database would, trusting its stored code: a backup this tool could not restore fails
+        /// when it is made, never when it is needed. Returns the problem, or null. Data parts are the
+        /// writer's own literal INSERTs and are not read again here.
+        /// </summary>
+        public static string? CheckRestorable(string path, BackupManifest manifest, MemberCipher? cipher, string database)
+        {
+            var ranges = manifest.Members.Select(m => (m.Offset, m.Length)).ToList();
+            using var source = VerifiedFile.Open(path, ranges);
+            var guard = new StatementGuard(database, database, null, new RestoreOptions { TrustStoredCode = true, KeepDefiners = true });
+            try
+            {
+                JudgeDefinitions(source, manifest, cipher, guard);
+            }
+            catch (B1BackupException e)
+            {
+                return e.Message;
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Judges every statement of a B1Backup file's header, table and object parts, in the sessions the
+        /// loader runs them in (header and tables on one connection, objects on another). Data parts are
+        /// judged by the data rule as they load.
+        /// </summary>
+        private static void JudgeDefinitions(VerifiedFile source, BackupManifest manifest, MemberCipher? cipher, StatementGuard guard)
+        {
+            string? group = null;
+            for (int index = 0; index < manifest.Members.Count; index++)
+            {
+                string kind = manifest.Members[index].Kind;
+                if (kind == "Data")
+                {
+                    continue;
+                }
+
+                string connection = kind == "Header" || kind == "Schema" ? "head" : "tail";
+                if (connection != group)
+                {
+                    guard.BeginSession();
+                    group = connection;
+                }
+
+                using var content = ArchiveReader.OpenMember(source, manifest, index, cipher, out var range);
+                var statements = new ScriptReader(content, guard.Dialect).ReadStatements().GetEnumerator();
+                while (NextStatement(statements, range, source.Path))
+                {
+                    guard.Judge(statements.Current);
+                }
+
+                range.Finish();
+            }
+        }
+
+        /// <summary>Databases a restore never writes into: the server's own.</summary>
+        private static readonly HashSet<string> SystemDatabases = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "mysql", "sys", "information_schema", "performance_schema", "metrics_schema", "inspection_schema",
+        };
+
         public static RestoreResult Execute(RestorePlan plan, ConnectionSettings settings, string targetDatabase,
-            IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel, RestoreMode mode = RestoreMode.Staged)
+            IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel, RestoreMode mode = RestoreMode.Staged, RestoreOptions? options = null)
+        {
+            if (SystemDatabases.Contains(targetDatabase) || targetDatabase.IndexOf(StagingNames.Marker, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                throw new B1BackupException("TargetNotAllowed", FailureKind.SecurityError,
+                    $"A restore never writes into {Sql.Identifier(targetDatabase)}: it is one of the server's own databases or a working copy of another restore. Name another target with -TargetDatabase. Nothing was changed.") { Target = targetDatabase };
+            }
+
+            if (plan.Source == null)
+            {
+                throw new InvalidOperationException("The plan was prepared for another restore, or already used: prepare it again.");
+            }
+
+            try
+            {
+                using var admin = DatabaseConnector.Open(settings.WithDatabase(null));
+                using var exclusive = RestoreLock.Take(admin, targetDatabase, settings);
+                var guard = Screen(plan, targetDatabase, admin, options ?? new RestoreOptions(), log);
+                return ExecuteScreened(plan, guard, settings, targetDatabase, progress, log, cancel, mode, options ?? new RestoreOptions());
+            }
+            finally
+            {
+                plan.Dispose();
+            }
+        }
+
+        private static RestoreResult ExecuteScreened(RestorePlan plan, StatementGuard guard, ConnectionSettings settings, string targetDatabase,
+            IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel, RestoreMode mode, RestoreOptions options)
         {
             var stopwatch = Stopwatch.StartNew();
             log($"Target: database {Sql.Identifier(targetDatabase)} on {settings.Server} ({mode})");
-            var guard = Screen(plan, targetDatabase);
+            var events = new List<DeferredEvent>();
             List<RestoreCheck>? stagingChecks = null;
             long stagingRows = 0;
             if (mode == RestoreMode.InPlace)
@@ -135,7 +294,12 @@ namespace B1Backup.Core.Restore
                 RecreateDatabase(settings, targetDatabase, plan, log);
                 try
                 {
-                    Load(plan, guard, settings.WithDatabase(targetDatabase), progress, log, cancel);
+                    Load(plan, guard, settings.WithDatabase(targetDatabase), events, progress, log, cancel);
+                    using var connection = DatabaseConnector.Open(settings.WithDatabase(targetDatabase));
+                    foreach (var item in events)
+                    {
+                        item.Create(connection);
+                    }
                 }
                 catch (Exception e) when (e is MySqlException || e is B1BackupException || e is OperationCanceledException || e is IOException)
                 {
@@ -144,13 +308,15 @@ namespace B1Backup.Core.Restore
             }
             else
             {
+                ForeignKeysFromOutside.Refuse(settings, targetDatabase);
                 string staging = StagingNames.For(targetDatabase, "new");
                 DropAbandonedStaging(settings, targetDatabase, log);
                 CreateStaging(settings, staging, plan);
                 try
                 {
                     log($"Loading into the staging database {Sql.Identifier(staging)}; {Sql.Identifier(targetDatabase)} stays as it is until the copy is complete and verified.");
-                    Load(plan, guard, settings.WithDatabase(staging), progress, log, cancel);
+                    Load(plan, guard, settings.WithDatabase(staging), events, progress, log, cancel);
+                    StagingNames.RemoveMarker(settings, staging);
                     stagingChecks = Verify(settings.WithDatabase(staging), staging, plan, countRows: true, out _, out stagingRows);
                     var failed = stagingChecks.Where(c => !c.Passed).ToList();
                     if (failed.Count > 0)
@@ -160,7 +326,7 @@ namespace B1Backup.Core.Restore
                     }
 
                     cancel.ThrowIfCancellationRequested();
-                    new DatabaseSwap(settings, staging, targetDatabase, log).Run(plan.CharacterSet, plan.Collation);
+                    new DatabaseSwap(settings, staging, targetDatabase, log) { DeferredEvents = events, LockWaitSeconds = options.SwapLockWaitSeconds }.Run(plan.CharacterSet, plan.Collation);
                 }
                 catch (B1BackupException e) when (e.ErrorId == "RestoreSwapFailed")
                 {
@@ -212,48 +378,56 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>Loads the script into the database the settings name: by members in parallel when the manifest lists them, else statement by statement.</summary>
-        private static void Load(RestorePlan plan, StatementGuard guard, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+        private static void Load(RestorePlan plan, StatementGuard guard, ConnectionSettings database, List<DeferredEvent> events, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             if (ParallelLoader.CanLoad(plan))
             {
                 var started = Stopwatch.StartNew();
-                new ParallelLoader(plan, guard, database, plan.Connections, log).Run(progress, cancel);
+                new ParallelLoader(plan, guard, database, plan.Connections, events, log).Run(progress, cancel);
                 log($"Loaded {plan.Manifest!.Members.Count} parts in {started.Elapsed.TotalSeconds:N1} s; verifying.");
                 return;
             }
 
-            LoadSequentially(plan, guard, database, progress, log, cancel);
+            LoadSequentially(plan, guard, database, events, progress, log, cancel);
         }
 
-        private static void LoadSequentially(RestorePlan plan, StatementGuard guard, ConnectionSettings database, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+        private static void LoadSequentially(RestorePlan plan, StatementGuard guard, ConnectionSettings database, List<DeferredEvent> events, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             var started = Stopwatch.StartNew();
             int executed = 0;
             var status = new RestoreProgress { Activity = $"Restoring {database.Database}", StatementsTotal = plan.Statements };
             using var connection = DatabaseConnector.Open(database);
-            using var file = ArchiveReader.OpenFile(plan.Path);
-            using var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(plan.Path));
+            using var range = plan.Source!.OpenAll();
+            using var script = ArchiveReader.OpenContent(range, ArchiveReader.CompressionOf(plan.Path));
             SnapshotSession.Execute(connection, LoadSession);
-            status.BytesTotal = file.Length;
+            guard.BeginSession();
+            status.BytesTotal = plan.Source.Length;
             var skipped = new Dictionary<StatementAction, int>();
-            foreach (var statement in new ScriptReader(script).ReadStatements())
+            var statements = new ScriptReader(script, guard.Dialect).ReadStatements().GetEnumerator();
+            while (NextStatement(statements, range, plan.Path))
             {
+                var statement = statements.Current;
                 cancel.ThrowIfCancellationRequested();
-                var action = guard.Judge(statement);
-                if (action != StatementAction.Execute)
+                var judged = guard.Judge(statement);
+                if (judged.Action != StatementAction.Execute)
                 {
-                    skipped[action] = skipped.TryGetValue(action, out int n) ? n + 1 : 1;
+                    skipped[judged.Action] = skipped.TryGetValue(judged.Action, out int n) ? n + 1 : 1;
                     continue;
                 }
 
-                ExecuteStatement(connection, statement, database, log);
+                if (judged.CreatesEvent)
+                {
+                    events.Add(new DeferredEvent(judged, guard));
+                    continue;
+                }
 
+                ExecuteStatement(connection, judged, database, log, cancel);
                 executed++;
                 status.Statements = executed;
-                status.BytesRead = file.Position;
                 progress?.Report(status);
             }
 
+            range.Finish();
             foreach (var pair in skipped)
             {
                 log($"Skipped {pair.Value} statement(s) of kind {pair.Key}: the restore writes only to its own database.");
@@ -262,43 +436,58 @@ namespace B1Backup.Core.Restore
             log($"Ran {executed} statements in {started.Elapsed.TotalSeconds:N1} s; verifying.");
         }
 
-        /// <summary>
-        /// Judges every statement that will run, before anything is written: the whole script of a
-        /// mysqldump file; the definitions of a B1Backup file (its data parts, INSERTs only, are judged
-        /// strictly as they load into the staging copy).
-        /// </summary>
-        private static StatementGuard Screen(RestorePlan plan, string target)
+        /// <summary>The next statement of a verified range; a decompression failure is told as the file changing, or as damage.</summary>
+        internal static bool NextStatement(IEnumerator<ScriptStatement> statements, VerifiedRange range, string path)
         {
-            var guard = new StatementGuard(plan.SourceDatabase, target);
-            if (ParallelLoader.CanLoad(plan))
+            try
             {
-                var members = plan.Manifest!.Members;
-                for (int index = 0; index < members.Count; index++)
-                {
-                    if (members[index].Kind == "Data")
-                    {
-                        continue;
-                    }
+                return statements.MoveNext();
+            }
+            catch (Exception e) when (IsUndecodable(e))
+            {
+                throw Undecodable(range, e, path);
+            }
+        }
 
-                    using var file = ArchiveReader.OpenFile(plan.Path);
-                    using var content = ArchiveReader.OpenMember(file, plan.Path, plan.Manifest, index, plan.Cipher);
-                    foreach (var statement in new ScriptReader(content).ReadStatements())
+        /// <summary>
+        /// Judges every statement that will run, before anything is written, as the server that will
+        /// run it reads them: the whole script of a mysqldump file; the definitions of a B1Backup file
+        /// (its data parts, INSERTs only, are judged strictly as they load into the staging copy).
+        /// </summary>
+        private static StatementGuard Screen(RestorePlan plan, string target, MySqlConnection admin, RestoreOptions options, Action<string> log)
+        {
+            var flavor = SnapshotSession.DetectFlavor(admin);
+            var guard = new StatementGuard(plan.SourceDatabase, target, new SqlDialect(flavor), options);
+            using (var command = new MySqlCommand("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA", admin))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    string name = reader.GetString(0);
+                    if (name != target)
                     {
-                        guard.Judge(statement);
+                        guard.OtherDatabases.Add(name);
                     }
                 }
+            }
 
+            if (ParallelLoader.CanLoad(plan))
+            {
+                JudgeDefinitions(plan.Source!, plan.Manifest!, plan.Cipher, guard);
                 return guard;
             }
 
-            // Prepare judged every statement already; what it could not know was the target, which the
-            // views, routines, triggers and events that name a database must name.
-            foreach (var (database, statement) in plan.ObjectDatabaseReferences)
+            log("Checking every statement of the script as this server reads it.");
+            using (var range = plan.Source!.OpenAll())
+            using (var script = ArchiveReader.OpenContent(range, ArchiveReader.CompressionOf(plan.Path)))
             {
-                if (database != target)
+                var statements = new ScriptReader(script, guard.Dialect).ReadStatements().GetEnumerator();
+                while (NextStatement(statements, range, plan.Path))
                 {
-                    throw StatementGuard.Refuse(statement, $"it names the database '{database}'");
+                    guard.Judge(statements.Current);
                 }
+
+                range.Finish();
             }
 
             return guard;
@@ -315,19 +504,32 @@ namespace B1Backup.Core.Restore
         /// <summary>The session every loading connection runs in, whatever the script sets itself.</summary>
         internal const string LoadSession = "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0, SESSION time_zone = '+00:00', SESSION sql_mode = '" + DumpWriter.SessionSqlMode + "'";
 
-        internal static void ExecuteStatement(MySqlConnection connection, ScriptStatement statement, ConnectionSettings database, Action<string> log)
+        /// <summary>Sends one judged statement: the only way a restore runs text that came from a backup.</summary>
+        internal static void ExecuteStatement(MySqlConnection connection, JudgedStatement statement, ConnectionSettings database, Action<string> log, CancellationToken cancel = default)
         {
             try
             {
-                ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Text, $"Line {statement.Line}", log);
+                ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Sql, $"Line {statement.Line}", log, null, cancel);
+            }
+            catch (MySqlException e) when (e.Number == 1153 || e.Message.IndexOf("max_allowed_packet", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                long needed = System.Text.Encoding.UTF8.GetByteCount(statement.Sql) + 1024;
+                throw new B1BackupException("StatementTooLargeForServer", FailureKind.InvalidData,
+                    $"The statement on line {statement.Line} of the backup is {needed / 1024:N0} KB, more than the server's max_allowed_packet accepts. Raise it to at least {needed} bytes (SET GLOBAL max_allowed_packet = {RoundUp(needed)}; then reconnect) and restore again.", e);
             }
             catch (MySqlException e)
             {
-                string excerpt = statement.Text.Length > 120 ? statement.Text.Substring(0, 120) + "..." : statement.Text;
+                string excerpt = statement.Sql.Length > 120 ? statement.Sql.Substring(0, 120) + "..." : statement.Sql;
                 throw new B1BackupException("RestoreStatementFailed", FailureKind.InvalidData,
                     $"The statement on line {statement.Line} of the backup failed: {database.Scrub(e.Message)} ({excerpt.Replace('\n', ' ')}).", e);
             }
         }
+
+        private static long RoundUp(long bytes) => ((bytes / (1 << 20)) + 1) * (1 << 20);
+
+        /// <summary>The server went away (stopped, restarted, killed the session, or the network broke), as opposed to refusing a statement.</summary>
+        private static bool ConnectionLost(Exception e) =>
+            e is MySqlException m && (m.ErrorCode == MySqlErrorCode.UnableToConnectToHost || m.Number == 2006 || m.Number == 2013 || m.ErrorCode == MySqlErrorCode.QueryInterrupted || m.InnerException is IOException || m.InnerException is EndOfStreamException || m.InnerException is System.Net.Sockets.SocketException);
 
         private static B1BackupException Failed(Exception e, ConnectionSettings settings, string state)
         {
@@ -335,6 +537,7 @@ namespace B1Backup.Core.Restore
             {
                 OperationCanceledException _ => "The restore was stopped.",
                 B1BackupException b => b.Message,
+                MySqlException _ when ConnectionLost(e) => "The server closed the connection during the restore (it stopped, restarted or ended the session): " + settings.Scrub(e.Message) + ".",
                 _ => "The restore failed: " + settings.Scrub(e.Message),
             };
             string id = e switch
@@ -360,21 +563,25 @@ namespace B1Backup.Core.Restore
                     $"A safe restore loads a staging database ({Sql.Identifier(staging)}) first, and this user may not create it: {settings.Scrub(e.Message)} " +
                     "Grant CREATE and DROP on databases named <target>__b1%, or pass -InPlace to load the target directly (a failure then leaves it partly restored). Nothing was changed.", e) { Target = staging };
             }
+
+            StagingNames.CreateMarker(settings, staging);
         }
 
         /// <summary>
-        /// A restore killed while loading leaves its staging copy (&lt;target&gt;__b1new_*): it never holds the
-        /// only copy of anything, so the next restore of the same target removes it.
+        /// A restore killed while loading leaves its staging copy (&lt;target&gt;__b1new_*, still holding the
+        /// marker table): it never holds the only copy of anything, so the next restore of the same target
+        /// removes it. The restore lock is held, so no other restore is loading it. A database that only
+        /// looks like one (no marker) is left alone.
         /// </summary>
         private static void DropAbandonedStaging(ConnectionSettings settings, string target, Action<string> log)
         {
             using var connection = DatabaseConnector.Open(settings.WithDatabase(null));
             var abandoned = new List<string>();
-            using (var command = new MySqlCommand("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE @pattern", connection))
+            using (var command = new MySqlCommand("SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE @pattern AND TABLE_NAME = @marker", connection))
             {
-                string prefix = StagingNames.For(target, "new");
-                prefix = prefix.Substring(0, prefix.Length - 6);
+                string prefix = StagingNames.Prefix(target, "new");
                 command.Parameters.AddWithValue("@pattern", prefix.Replace("\\", "\\\\").Replace("_", "\\_").Replace("%", "\\%") + "%");
+                command.Parameters.AddWithValue("@marker", StagingNames.MarkerTable);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {

@@ -5,8 +5,17 @@ using B1Backup.Core.Store;
 namespace B1Backup.Core.Restore
 {
     /// <summary>What a restore learned about a backup before touching any server.</summary>
-    public sealed class RestorePlan
+    public sealed class RestorePlan : IDisposable
     {
+        /// <summary>The backup file as opened and verified once; every read of the restore goes through it.</summary>
+        public Archive.VerifiedFile? Source { get; set; }
+
+        public void Dispose()
+        {
+            Source?.Dispose();
+            Source = null;
+        }
+
         public string Path { get; set; } = string.Empty;
 
         public ChecksumResult Checksum { get; set; } = new ChecksumResult();

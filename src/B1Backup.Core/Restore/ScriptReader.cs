@@ -6,6 +6,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using B1Backup.Core.Lexing;
 
 namespace B1Backup.Core.Restore
 {
@@ -28,7 +29,9 @@ namespace B1Backup.Core.Restore
     /// Splits a mysqldump-style script into statements as the mysql client does: quotes, backslash
     /// escapes, comments, executable /*! */ comments and DELIMITER lines. Works on bytes, so a dump
     /// holding raw binary inside string literals (mysqldump without --hex-blob) comes through intact:
-    /// such literals are rewritten as hex.
+    /// such literals are rewritten as hex. Quotes follow the session's sql_mode as the guard tracks it
+    /// (<see cref="SqlDialect"/>: ANSI_QUOTES, NO_BACKSLASH_ESCAPES); each statement it hands out is
+    /// then read token by token by <see cref="SqlLexer"/>, which is what decides what the server sees.
     /// </summary>
     public sealed class ScriptReader
     {
@@ -36,7 +39,12 @@ namespace B1Backup.Core.Restore
 
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
+        /// <summary>The longest statement read by default: more than any dump writes, and memory stays bounded.</summary>
+        public const int DefaultMaxStatementBytes = 96 << 20;
+
         private readonly Stream input;
+        private readonly SqlDialect? dialect;
+        private readonly int maxStatementBytes;
         private readonly byte[] buffer = new byte[1 << 16];
         private readonly List<(int Start, int End)> literals = new List<(int, int)>();
 
@@ -47,11 +55,15 @@ namespace B1Backup.Core.Restore
         private int bufferLength;
         private int bufferPosition;
         private long line = 1;
+        private long statementLine = 1;
         private byte[] delimiter = { (byte)';' };
 
-        public ScriptReader(Stream input)
+        /// <param name="dialect">The session's quoting rules, followed as they change; null: the loader's default session.</param>
+        public ScriptReader(Stream input, SqlDialect? dialect = null, int maxStatementBytes = DefaultMaxStatementBytes)
         {
             this.input = input;
+            this.dialect = dialect;
+            this.maxStatementBytes = maxStatementBytes;
             SetDelimiter(delimiter);
         }
 
@@ -114,7 +126,13 @@ namespace B1Backup.Core.Restore
         {
             if (currentLength + count > current.Length)
             {
-                Array.Resize(ref current, Math.Max(current.Length * 2, currentLength + count));
+                if ((long)currentLength + count > maxStatementBytes)
+                {
+                    throw new B1BackupException("StatementTooLarge", FailureKind.InvalidData,
+                        $"The statement that starts on line {statementLine} is longer than {maxStatementBytes / (1 << 20)} MB, more than the server accepts in one statement (max_allowed_packet) or this restore reads into memory. Nothing was changed; a dump tool writes long rows as several statements (mysqldump --net-buffer-length).");
+                }
+
+                Array.Resize(ref current, (int)Math.Min(maxStatementBytes, Math.Max((long)current.Length * 2, currentLength + count)));
             }
 
             Buffer.BlockCopy(source, offset, current, currentLength, count);
@@ -212,7 +230,7 @@ namespace B1Backup.Core.Restore
             bool hasCode = false;
             bool atLineStart = true;
             bool inExecutableComment = false;
-            long startLine = line;
+            long startLine = statementLine = line;
             while (true)
             {
                 int b = Peek();
@@ -225,7 +243,7 @@ namespace B1Backup.Core.Restore
                 {
                     currentLength = 0;
                     literals.Clear();
-                    startLine = line;
+                    startLine = statementLine = line;
                     continue;
                 }
 
@@ -250,7 +268,7 @@ namespace B1Backup.Core.Restore
                         if (currentLength > 0 && IsBlank())
                         {
                             currentLength = 0;
-                            startLine = line;
+                            startLine = statementLine = line;
                         }
                     }
 
@@ -270,7 +288,7 @@ namespace B1Backup.Core.Restore
                         ReadLineComment();
                         atLineStart = true;
                         break;
-                    case '-' when Peek(1) == '-' && (Peek(2) == ' ' || Peek(2) == '\t' || Peek(2) == '\n' || Peek(2) == '\r' || Peek(2) < 0):
+                    case '-' when Peek(1) == '-' && (Peek(2) <= ' ' || Peek(2) == 0x7f):
                         ReadLineComment();
                         atLineStart = true;
                         break;
@@ -375,7 +393,7 @@ namespace B1Backup.Core.Restore
                         $"The script ends inside a quoted string that starts on line {startLine}: the file is incomplete.");
                 }
 
-                if (b == '\\' && quote != '`')
+                if (b == '\\' && BackslashEscapes(quote))
                 {
                     if (Take() < 0)
                     {
@@ -402,6 +420,10 @@ namespace B1Backup.Core.Restore
                 literals.Add((start, currentLength));
             }
         }
+
+        /// <summary>Does a backslash escape the next byte inside this quote, in the session's sql_mode?</summary>
+        private bool BackslashEscapes(byte quote) =>
+            quote != '`' && !(dialect != null && (dialect.NoBackslashEscapes || (quote == '"' && dialect.AnsiQuotes)));
 
         private void ReadLineComment()
         {
@@ -481,7 +503,7 @@ namespace B1Backup.Core.Restore
             catch (DecoderFallbackException)
             {
                 throw new B1BackupException("ScriptEncoding", FailureKind.InvalidData,
-                    "The script holds bytes that are not UTF-8 outside string literals. Re-create the dump with --default-character-set=utf8mb4.");
+                    $"The statement that starts on line {statementLine} holds bytes that are not UTF-8 outside string literals. Nothing was changed; re-create the dump with --default-character-set=utf8mb4.");
             }
         }
 

@@ -42,6 +42,9 @@ namespace B1Backup.Core.Store
         /// <summary>"B1Backup" for this tool's backups, "mysqldump" for plain dumps found in the folder.</summary>
         public string Producer { get; set; } = "mysqldump";
 
+        /// <summary>Why the backup's manifest could not be used (then only what its name and file tell is known); null when it could.</summary>
+        public string? Problem { get; set; }
+
         public override string ToString() => FullName;
     }
 }

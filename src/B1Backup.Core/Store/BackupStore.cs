@@ -57,7 +57,9 @@ namespace B1Backup.Core.Store
                 .Where(b => string.Equals(b.Database, database, StringComparison.Ordinal))
                 .OrderByDescending(b => b.Timestamp)
                 .ThenByDescending(b => b.Name, StringComparer.Ordinal);
-            return candidates.FirstOrDefault(b => ChecksumVerifier.Verify(b.FullName).Passed)?.FullName;
+            // A backup dated in the future, or with a manifest that cannot be trusted, is never "the newest good one":
+            // otherwise a planted file would leave the real newest backup unprotected from retention.
+            return candidates.FirstOrDefault(b => b.Age >= TimeSpan.FromMinutes(-5) && b.Problem == null && ChecksumVerifier.Verify(b.FullName).Passed)?.FullName;
         }
 
         /// <summary>Deletes a backup and every sidecar of it; the dump goes last so a half-done delete still lists.</summary>
@@ -114,7 +116,8 @@ namespace B1Backup.Core.Store
                 ChecksumPath = File.Exists(checksumPath) ? checksumPath : null,
             };
 
-            var manifest = BackupManifest.TryRead(fullPath);
+            var manifest = BackupManifest.TryRead(fullPath, out string? problem);
+            backup.Problem = problem;
             if (manifest != null)
             {
                 backup.ManifestPath = BackupManifest.PathFor(fullPath);
@@ -130,7 +133,7 @@ namespace B1Backup.Core.Store
                     backup.Age = now.ToUniversalTime() - manifest.StartedUtc.UtcDateTime;
                 }
             }
-            else if (info.Exists && info.Length > 0)
+            else if (info.Exists && info.Length > 0 && problem == null)
             {
                 ReadDumpHeader(fullPath, compression, backup);
             }

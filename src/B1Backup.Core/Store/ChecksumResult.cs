@@ -20,6 +20,9 @@ namespace B1Backup.Core.Store
         EncryptionKeyRequired,
         DecryptionFailed,
         SignatureMismatch,
+
+        /// <summary>-Deep: a statement that a restore would refuse, or that cannot be read as the server reads it.</summary>
+        NotRestorable,
     }
 
     public sealed class ChecksumResult

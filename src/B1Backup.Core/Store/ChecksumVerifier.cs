@@ -9,12 +9,13 @@ namespace B1Backup.Core.Store
     public static class ChecksumVerifier
     {
         /// <summary>Checks the SHA-256 and, given the key it was signed with, the signature.</summary>
-        public static ChecksumResult Verify(string backupPath, byte[]? signingKey = null)
+        /// <param name="actualSha256">The file's SHA-256 as already computed on the handle the caller keeps reading from; null: computed here.</param>
+        public static ChecksumResult Verify(string backupPath, byte[]? signingKey = null, string? actualSha256 = null)
         {
             var result = new ChecksumResult { FullName = backupPath, ChecksumPath = ChecksumFile.PathFor(backupPath) };
             try
             {
-                VerifyInto(result);
+                VerifyInto(result, actualSha256);
                 if (result.Passed && signingKey != null && !BackupSignature.Verify(signingKey, backupPath, result.Actual!, out string problem))
                 {
                     return Fail(result, File.Exists(BackupSignature.PathFor(backupPath)) ? ChecksumReason.SignatureMismatch : ChecksumReason.SignatureMissing,
@@ -34,7 +35,7 @@ namespace B1Backup.Core.Store
             }
         }
 
-        private static ChecksumResult VerifyInto(ChecksumResult result)
+        private static ChecksumResult VerifyInto(ChecksumResult result, string? actualSha256)
         {
             string path = result.FullName;
             if (!File.Exists(path))
@@ -47,7 +48,7 @@ namespace B1Backup.Core.Store
             if (!File.Exists(result.ChecksumPath))
             {
                 result.ChecksumPath = null;
-                result.Actual = ChecksumFile.ComputeSha256(path);
+                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
                 return Fail(result, ChecksumReason.ChecksumFileMissing,
                     $"There is no checksum file '{System.IO.Path.GetFileName(path)}{BackupName.ChecksumSuffix}' beside the backup, so its integrity cannot be proven. Restore it only if you trust it, or take a new backup.");
             }
@@ -55,7 +56,7 @@ namespace B1Backup.Core.Store
             string sidecar = File.ReadAllText(result.ChecksumPath!, Encoding.UTF8);
             if (!ChecksumFile.TryParse(sidecar, out string expected, out string namedFile))
             {
-                result.Actual = ChecksumFile.ComputeSha256(path);
+                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
                 return Fail(result, ChecksumReason.ChecksumFileMalformed,
                     "The checksum file is not in sha256sum format ('<64 hex digits>  <file name>'). It may be damaged; do not trust this backup until it is checked another way.");
             }
@@ -65,18 +66,18 @@ namespace B1Backup.Core.Store
             namedLeaf = namedLeaf.Substring(namedLeaf.LastIndexOf('/') + 1);
             if (!string.Equals(namedLeaf, System.IO.Path.GetFileName(path), StringComparison.Ordinal))
             {
-                result.Actual = ChecksumFile.ComputeSha256(path);
+                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
                 return Fail(result, ChecksumReason.ChecksumFileNamesOtherFile,
                     $"The checksum file names '{namedLeaf}', not this backup. It was probably copied or renamed by mistake.");
             }
 
             if (size == 0)
             {
-                result.Actual = ChecksumFile.ComputeSha256(path);
+                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
                 return Fail(result, ChecksumReason.EmptyFile, "The backup file is empty (0 bytes): the backup that wrote it did not finish. Use an older backup.");
             }
 
-            result.Actual = ChecksumFile.ComputeSha256(path);
+            result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
             if (string.Equals(result.Actual, expected, StringComparison.Ordinal))
             {
                 result.Passed = true;

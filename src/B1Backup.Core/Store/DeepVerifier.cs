@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
 using B1Backup.Core.Archive;
 using B1Backup.Core.Restore;
 
@@ -16,8 +15,6 @@ namespace B1Backup.Core.Store
     /// </summary>
     public static class DeepVerifier
     {
-        private static readonly Regex InsertInto = new Regex(@"\AINSERT\s+(?:IGNORE\s+)?INTO\s+(?:`(?<q>(?:[^`]|``)+)`|(?<p>[\w$]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         public static ChecksumResult Verify(string path, Action<long, long>? progress = null, byte[]? signingKey = null, byte[]? encryptionKey = null)
         {
             var result = ChecksumVerifier.Verify(path, signingKey);
@@ -46,13 +43,20 @@ namespace B1Backup.Core.Store
             }
 
             var manifest = BackupManifest.TryRead(path);
-            if (manifest != null)
+            var guard = NewGuard(manifest);
+            string? difference;
+            try
             {
-                string? difference = CompareWithManifest(AllStatements(path), manifest, content.UncompressedSize);
-                if (difference != null)
-                {
-                    return Fail(result, ChecksumReason.ManifestMismatch, difference + " The backup does not hold what its manifest records; do not rely on it.");
-                }
+                difference = CompareWithManifest(AllStatements(path, guard), guard, manifest, content.UncompressedSize);
+            }
+            catch (B1BackupException e) when (e.ErrorId == "StatementRefused" || e.ErrorId == "StatementTooLarge" || e.ErrorId == "ScriptEncoding" || e.ErrorId == "ScriptSyntax")
+            {
+                return Fail(result, ChecksumReason.NotRestorable, e.Message + " Restore-B1Database would refuse this backup.");
+            }
+
+            if (difference != null)
+            {
+                return Fail(result, ChecksumReason.ManifestMismatch, difference + " The backup does not hold what its manifest records; do not rely on it.");
             }
 
             result.Message = manifest != null
@@ -75,7 +79,8 @@ namespace B1Backup.Core.Store
             }
 
             long size = 0;
-            var statements = new List<ScriptStatement>();
+            var guard = NewGuard(manifest);
+            var statements = new List<JudgedStatement>();
             string last = string.Empty;
             try
             {
@@ -92,12 +97,16 @@ namespace B1Backup.Core.Store
                         last = Encoding.UTF8.GetString(text.ToArray());
                     }
 
-                    statements.AddRange(new ScriptReader(text).ReadStatements());
+                    statements.AddRange(new ScriptReader(text, guard.Dialect).ReadStatements().Select(st => Judge(guard, st)));
                 }
             }
             catch (B1BackupException e) when (e.ErrorId == "DecryptionFailed")
             {
                 return Fail(result, ChecksumReason.DecryptionFailed, e.Message);
+            }
+            catch (B1BackupException e) when (e.ErrorId == "StatementRefused" || e.ErrorId == "StatementTooLarge" || e.ErrorId == "ScriptEncoding" || e.ErrorId == "ScriptSyntax")
+            {
+                return Fail(result, ChecksumReason.NotRestorable, e.Message + " Restore-B1Database would refuse this backup.");
             }
             catch (Exception e) when (e is InvalidDataException || e is EndOfStreamException || e is ZstdSharp.ZstdException)
             {
@@ -109,7 +118,7 @@ namespace B1Backup.Core.Store
                 return Fail(result, ChecksumReason.MissingEndMarker, "The script has no end-of-dump line. Do not restore it; use another backup.");
             }
 
-            string? difference = CompareWithManifest(statements, manifest, size);
+            string? difference = CompareWithManifest(statements, guard, manifest, size);
             if (difference != null)
             {
                 return Fail(result, ChecksumReason.ManifestMismatch, difference + " The backup does not hold what its manifest records; do not rely on it.");
@@ -119,40 +128,63 @@ namespace B1Backup.Core.Store
             return result;
         }
 
-        private static IEnumerable<ScriptStatement> AllStatements(string path)
+        /// <summary>Deep checks read as a restore would, trusting stored code: they find what a restore could not read, not what it may refuse by choice.</summary>
+        private static StatementGuard NewGuard(BackupManifest? manifest) =>
+            new StatementGuard(manifest?.Database, null, null, new RestoreOptions { TrustStoredCode = true, KeepDefiners = true });
+
+        /// <summary>A B1Backup data statement is judged by the data rule (it holds @b1_value pieces), anything else by the script rule.</summary>
+        private static JudgedStatement Judge(StatementGuard guard, ScriptStatement statement)
+        {
+            if (statement.Text.StartsWith("INSERT INTO `", StringComparison.Ordinal) || statement.Text.StartsWith("SET @b1_value", StringComparison.Ordinal))
+            {
+                try
+                {
+                    return guard.JudgeData(statement);
+                }
+                catch (B1BackupException)
+                {
+                    // Not in B1Backup's own data form: the script rule decides.
+                }
+            }
+
+            return guard.Judge(statement);
+        }
+
+        private static IEnumerable<JudgedStatement> AllStatements(string path, StatementGuard guard)
         {
             using var file = ArchiveReader.OpenFile(path);
             using var script = ArchiveReader.OpenContent(file, ArchiveReader.CompressionOf(path));
-            foreach (var statement in new ScriptReader(script).ReadStatements())
+            foreach (var statement in new ScriptReader(script, guard.Dialect).ReadStatements())
             {
-                yield return statement;
+                yield return Judge(guard, statement);
             }
         }
 
-        private static string? CompareWithManifest(IEnumerable<ScriptStatement> statements, BackupManifest manifest, long uncompressedSize)
+        /// <summary>Reads every statement; compares the tables and rows with the manifest when there is one.</summary>
+        private static string? CompareWithManifest(IEnumerable<JudgedStatement> statements, StatementGuard guard, BackupManifest? manifest, long uncompressedSize)
         {
-            if (manifest.UncompressedSize > 0 && manifest.UncompressedSize != uncompressedSize)
+            if (manifest != null && manifest.UncompressedSize > 0 && manifest.UncompressedSize != uncompressedSize)
             {
                 return $"The script is {uncompressedSize} bytes, the manifest records {manifest.UncompressedSize}.";
             }
 
             var tables = new List<string>();
             var rows = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var statement in statements)
+            foreach (var judged in statements)
             {
-                string head = StatementPolicy.Head(statement.Text);
-                if (StatementPolicy.IsCreateTable(head))
+                if (judged.Table != null)
                 {
-                    tables.Add(StatementPolicy.TableNameOf(head));
-                    continue;
+                    tables.Add(judged.Table);
                 }
+                else if (judged.InsertTable != null)
+                {
+                    rows[judged.InsertTable] = (rows.TryGetValue(judged.InsertTable, out long n) ? n : 0) + judged.Rows;
+                }
+            }
 
-                var insert = InsertInto.Match(head);
-                if (insert.Success)
-                {
-                    string table = insert.Groups["q"].Success ? insert.Groups["q"].Value.Replace("``", "`") : insert.Groups["p"].Value;
-                    rows[table] = (rows.TryGetValue(table, out long n) ? n : 0) + CountTuples(head, insert.Length);
-                }
+            if (manifest == null)
+            {
+                return null;
             }
 
             var recorded = manifest.Tables.Select(t => t.Name).ToList();
@@ -173,58 +205,6 @@ namespace B1Backup.Core.Store
             }
 
             return null;
-        }
-
-        /// <summary>Counts the (...) groups of a VALUES list: parentheses outside quotes at depth zero, after the column list.</summary>
-        internal static long CountTuples(string statement, int start)
-        {
-            while (start < statement.Length && char.IsWhiteSpace(statement[start]))
-            {
-                start++;
-            }
-
-            bool hasColumnList = start < statement.Length && statement[start] == '(';
-            long tuples = hasColumnList ? -1 : 0;
-            int depth = 0;
-            char quote = '\0';
-            for (int i = start; i < statement.Length; i++)
-            {
-                char c = statement[i];
-                if (quote != '\0')
-                {
-                    if (c == '\\' && quote != '`')
-                    {
-                        i++;
-                    }
-                    else if (c == quote)
-                    {
-                        quote = '\0';
-                    }
-
-                    continue;
-                }
-
-                switch (c)
-                {
-                    case '\'':
-                    case '"':
-                    case '`':
-                        quote = c;
-                        break;
-                    case '(':
-                        if (depth++ == 0)
-                        {
-                            tuples++;
-                        }
-
-                        break;
-                    case ')':
-                        depth--;
-                        break;
-                }
-            }
-
-            return tuples;
         }
 
         private static ChecksumResult Fail(ChecksumResult result, ChecksumReason reason, string message)

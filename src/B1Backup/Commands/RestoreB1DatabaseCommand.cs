@@ -45,6 +45,19 @@ namespace B1Backup.Commands
         [Parameter]
         public SwitchParameter InPlace { get; set; }
 
+        /// <summary>Keep the DEFINER of views, routines, triggers and events; by default the restoring user becomes their definer.</summary>
+        [Parameter]
+        public SwitchParameter KeepDefiners { get; set; }
+
+        /// <summary>Create stored code that names other databases, runs dynamic SQL or administers the server (refused by default).</summary>
+        [Parameter]
+        public SwitchParameter TrustStoredCode { get; set; }
+
+        /// <summary>Seconds the swap waits for sessions that use the target's tables before it gives up, target unchanged.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int SwapLockWaitSeconds { get; set; } = 5;
+
         /// <summary>Skips the confirmation prompts, the production phrase included (for runbooks).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -66,6 +79,8 @@ namespace B1Backup.Commands
                 }
             }
 
+            // The plan holds the verified file open; whatever happens next, it is closed.
+            using var preparedPlan = plan;
             WriteVerbose($"{path}: checksum OK, end marker present.");
             plan.Connections = Parallel;
             var settings = ResolveConnection();
@@ -86,7 +101,8 @@ namespace B1Backup.Commands
             using var progress = NewProgress("Restoring " + target);
             try
             {
-                var result = RestoreEngine.Execute(plan, settings, target, progress, Log, cancel.Token, InPlace ? RestoreMode.InPlace : RestoreMode.Staged);
+                var result = RestoreEngine.Execute(plan, settings, target, progress, Log, cancel.Token, InPlace ? RestoreMode.InPlace : RestoreMode.Staged,
+                    new RestoreOptions { KeepDefiners = KeepDefiners, TrustStoredCode = TrustStoredCode, SwapLockWaitSeconds = SwapLockWaitSeconds });
                 WriteObject(result);
                 if (!result.Verified)
                 {

@@ -1,0 +1,49 @@
+namespace B1Backup.Core.Restore
+{
+    /// <summary>
+    /// A statement the guard has read and allowed: what to do with it and the exact text to send
+    /// (definers and the backup's own database qualifier taken out). Only judged statements run.
+    /// </summary>
+    public sealed class JudgedStatement
+    {
+        internal JudgedStatement(StatementAction action, string sql, long line, string kind)
+        {
+            Action = action;
+            Sql = sql;
+            Line = line;
+            Kind = kind;
+        }
+
+        public StatementAction Action { get; }
+
+        /// <summary>The one statement to send: the lexer found no second one in it.</summary>
+        public string Sql { get; }
+
+        public long Line { get; }
+
+        /// <summary>What the statement is, for messages: "CREATE TABLE", "INSERT", "SET".</summary>
+        public string Kind { get; }
+
+        /// <summary>The table a CREATE TABLE makes.</summary>
+        public string? Table { get; internal set; }
+
+        /// <summary>The table an INSERT or REPLACE writes to, and how many rows it holds.</summary>
+        public string? InsertTable { get; internal set; }
+
+        public long Rows { get; internal set; }
+
+        /// <summary>The database a USE or CREATE DATABASE names.</summary>
+        public string? Database { get; internal set; }
+
+        /// <summary>The character set and collation a CREATE DATABASE names.</summary>
+        public string? CharacterSet { get; internal set; }
+
+        public string? Collation { get; internal set; }
+
+        /// <summary>The view, routine, trigger or event a CREATE makes.</summary>
+        public string? ObjectName { get; internal set; }
+
+        /// <summary>A CREATE EVENT: it must not run before the restore has finished.</summary>
+        public bool CreatesEvent { get; internal set; }
+    }
+}

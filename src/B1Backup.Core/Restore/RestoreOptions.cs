@@ -1,0 +1,15 @@
+namespace B1Backup.Core.Restore
+{
+    /// <summary>What an admin lets a restore do beyond the default, which trusts a backup's stored code with nothing.</summary>
+    public sealed class RestoreOptions
+    {
+        /// <summary>Keep the DEFINER of views, routines, triggers and events (default: the restoring user becomes the definer).</summary>
+        public bool KeepDefiners { get; set; }
+
+        /// <summary>Create stored code that names other databases, runs dynamic SQL or administers the server.</summary>
+        public bool TrustStoredCode { get; set; }
+
+        /// <summary>How long the swap waits for sessions that hold the target's tables before it gives up (lock_wait_timeout).</summary>
+        public int SwapLockWaitSeconds { get; set; } = 5;
+    }
+}
