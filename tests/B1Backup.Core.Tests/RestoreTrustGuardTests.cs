@@ -145,6 +145,16 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void AQuotedUserVariableFollowsTheQuotingRules()
+        {
+            var guard = NewGuard();
+            guard.Judge(new ScriptStatement("SET sql_mode = 'ANSI_QUOTES'", 1));
+            // Under ANSI_QUOTES, "a\" is a name that ends at the second quote; the ';' after it is a second statement.
+            Refused(guard, "SET @\"a\\\" = 1; DROP DATABASE victim; -- \" = 2");
+            Assert.Equal(StatementAction.Execute, NewGuard().Judge(new ScriptStatement("SET @\"a\\\" = 1; DROP DATABASE victim; -- \" = 2", 1)).Action);
+        }
+
+        [Fact]
         public void ASavedSqlModeComesBackAndANewSessionStartsClean()
         {
             var guard = NewGuard();
@@ -226,6 +236,8 @@ namespace B1Backup.Core.Tests
             Assert.Equal(0, Words("/*M!100100 x */", mysql));
             Assert.Throws<SqlLexException>(() => Words("/*!100100 x */", mysql));
             Assert.Equal(1, Words("/*T![placement] x */", tidb));
+            Assert.Equal(1, Words("/*!80016 x */", tidb));  // TiDB runs every /*! comment, whatever its version
+            Assert.Throws<SqlLexException>(() => Words("/*T![not_a_feature] ' */ ; DROP DATABASE victim; -- ' */", tidb));
             Assert.Equal(0, Words("/*T![placement] x */", maria));
             Assert.Equal(0, Words("/*!99999 /* nested */ x */", maria));
             var recorded = new System.Collections.Generic.List<(ConditionalMarker, long)>();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
 
@@ -128,13 +129,21 @@ namespace B1Backup.Core.Lexing
                     long own = (Server.Version.Major * 10000L) + (Server.Version.Minor * 100L) + Math.Max(0, Server.Version.Build);
                     return version <= own && (version < 50700 || version > 99999 || marker == ConditionalMarker.MariaDb);
                 case ServerKind.TiDb:
-                    // TiDB presents itself as MySQL 8.0.11.
-                    return version <= 80011;
+                    // TiDB's lexer runs every /*!NNNNN comment whatever its version (pingcap/tidb parser/lexer.go).
+                    return true;
                 default:
                     long mysql = (Server.Version.Major * 10000L) + (Server.Version.Minor * 100L) + Math.Max(0, Server.Version.Build);
                     return version <= mysql;
             }
         }
+
+        /// <summary>Features TiDB's /*T![feature] comments name that every supported TiDB version knows (TiDB docs, "TiDB-specific comment syntax").</summary>
+        public static bool IsKnownTidbFeature(string feature) => feature.Split(',').All(f => KnownTidbFeatures.Contains(f.Trim()));
+
+        private static readonly HashSet<string> KnownTidbFeatures = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "auto_rand", "auto_rand_base", "clustered_index", "force_inc", "placement", "auto_id_cache", "ttl", "resource_group",
+        };
 
         /// <summary>True when every executable comment recorded under one dialect gets the same verdict under this one.</summary>
         public bool AgreesWith(SqlDialect other, IEnumerable<(ConditionalMarker Marker, long Version)> comments)

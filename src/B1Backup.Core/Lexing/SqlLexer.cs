@@ -223,11 +223,17 @@ namespace B1Backup.Core.Lexing
             long version = -1;
             if (marker == ConditionalMarker.TiDb)
             {
-                // /*T![feature] ... */: TiDB runs it when it has the feature, which every current TiDB has.
+                // /*T![feature] ... */: TiDB runs it only when it knows the feature; an unknown one would be a
+                // comment to TiDB and code to us, so it is refused rather than guessed.
                 if (after < text.Length && text[after] == '[')
                 {
                     int close = text.IndexOf(']', after);
-                    after = close < 0 ? text.Length : close + 1;
+                    if (close < 0 || !SqlDialect.IsKnownTidbFeature(text.Substring(after + 1, close - after - 1)))
+                    {
+                        throw new SqlLexException("a TiDB feature comment (/*T![...]) for a feature this restore does not know", start);
+                    }
+
+                    after = close + 1;
                 }
             }
             else
@@ -292,7 +298,8 @@ namespace B1Backup.Core.Lexing
             i++;
             if (i < text.Length && (text[i] == '\'' || text[i] == '"' || text[i] == '`'))
             {
-                int end = EndOfQuoted(text, i, text[i], backslashEscapes: text[i] != '`' && !dialect.NoBackslashEscapes);
+                bool isString = text[i] == '\'' || (text[i] == '"' && !dialect.AnsiQuotes);
+                int end = EndOfQuoted(text, i, text[i], backslashEscapes: isString && !dialect.NoBackslashEscapes);
                 tokens.Add(new SqlToken(SqlTokenKind.Variable, start, end, Unquote(text, i, end)));
                 return end;
             }

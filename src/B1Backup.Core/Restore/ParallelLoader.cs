@@ -225,9 +225,10 @@ namespace B1Backup.Core.Restore
                 {
                     // What deferral makes from a judged statement is judged again: only judged text runs.
                     RestoreEngine.ExecuteStatement(connection, guard.Judge(new ScriptStatement(withoutKeys, statement.Line)), database, log, cancel);
+                    // The index build runs later on a loading connection, in the loader's own session: judged as that session reads it.
                     lock (deferredIndexes)
                     {
-                        deferredIndexes.Add(guard.Judge(new ScriptStatement(addKeys, statement.Line)));
+                        deferredIndexes.Add(guard.ForAnotherConnection().Judge(new ScriptStatement(addKeys, statement.Line)));
                     }
 
                     continue;

@@ -216,35 +216,29 @@ namespace B1Backup.Core.Restore
 
         /// <summary>
         /// Judges every statement of a B1Backup file's header, table and object parts, in the sessions the
-        /// loader runs them in (header and tables on one connection, objects on another). Data parts are
-        /// judged by the data rule as they load.
+        /// loader runs them in. Data parts are judged by the data rule as they load.
         /// </summary>
         private static void JudgeDefinitions(VerifiedFile source, BackupManifest manifest, MemberCipher? cipher, StatementGuard guard)
         {
-            string? group = null;
-            for (int index = 0; index < manifest.Members.Count; index++)
+            // Exactly as ParallelLoader runs them: every header and table part on one connection, in
+            // order, then every object part and the footer on another.
+            var members = manifest.Members;
+            var head = members.Where(m => m.Kind == "Header" || m.Kind == "Schema").ToList();
+            var tail = members.Where(m => m.Kind == "Objects" || m.Kind == "Footer").ToList();
+            foreach (var group in new[] { head, tail })
             {
-                string kind = manifest.Members[index].Kind;
-                if (kind == "Data")
+                guard.BeginSession();
+                foreach (var member in group)
                 {
-                    continue;
-                }
+                    using var content = ArchiveReader.OpenMember(source, manifest, members.IndexOf(member), cipher, out var range);
+                    var statements = new ScriptReader(content, guard.Dialect).ReadStatements().GetEnumerator();
+                    while (NextStatement(statements, range, source.Path))
+                    {
+                        guard.Judge(statements.Current);
+                    }
 
-                string connection = kind == "Header" || kind == "Schema" ? "head" : "tail";
-                if (connection != group)
-                {
-                    guard.BeginSession();
-                    group = connection;
+                    range.Finish();
                 }
-
-                using var content = ArchiveReader.OpenMember(source, manifest, index, cipher, out var range);
-                var statements = new ScriptReader(content, guard.Dialect).ReadStatements().GetEnumerator();
-                while (NextStatement(statements, range, source.Path))
-                {
-                    guard.Judge(statements.Current);
-                }
-
-                range.Finish();
             }
         }
 

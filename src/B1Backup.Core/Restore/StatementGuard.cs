@@ -89,6 +89,14 @@ namespace B1Backup.Core.Restore
         /// <summary>The session's time_zone as the script last set it to a literal; the loader's '+00:00' otherwise.</summary>
         public string TimeZone { get; private set; } = "+00:00";
 
+        /// <summary>A guard with the same target, options and known databases, in a fresh loader session: for statements another connection runs.</summary>
+        public StatementGuard ForAnotherConnection()
+        {
+            var copy = new StatementGuard(SourceDatabase, target, new SqlDialect(Dialect.Server), Options);
+            copy.OtherDatabases.UnionWith(OtherDatabases);
+            return copy;
+        }
+
         /// <summary>A new connection starts in the loader's own session: the script's sql_mode, time zone and variables are gone.</summary>
         public void BeginSession()
         {
