@@ -306,7 +306,7 @@ namespace B1Backup.Core.Tests
             var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Prepare(path));
             Assert.Equal("StatementTooLarge", e.ErrorId);
             Assert.Contains("line 1", e.Message);
-            Assert.Contains("96 MB", e.Message);
+            Assert.Contains("64 MB", e.Message);
         }
 
         [Fact]
@@ -353,6 +353,38 @@ namespace B1Backup.Core.Tests
             {
                 TestServer.DropDatabase(source);
                 TestServer.DropDatabase(restored);
+            }
+        }
+
+        [Fact]
+        public void CancellingStopsTheRunningStatementOnTheServer()
+        {
+            // Every statement of a restore runs through this: Ctrl+C sends KILL QUERY instead of waiting for the statement's end.
+            using var connection = TestServer.Open(target);
+            using var cancel = new System.Threading.CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Throws<OperationCanceledException>(() => SnapshotSession.Execute(connection, "DO SLEEP(60)", cancel.Token));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"the statement ran on for {watch.Elapsed}");
+        }
+
+        [Fact]
+        public void AStatementLargerThanTheServersPacketSaysWhatToSet()
+        {
+            object before = TestServer.Scalar("SELECT @@GLOBAL.max_allowed_packet")!;
+            string path = Craft("CREATE TABLE big (v LONGTEXT);\nINSERT INTO big VALUES ('" + new string('x', 3 << 20) + "');");
+            TestServer.Execute("SET GLOBAL max_allowed_packet = 1048576");
+            try
+            {
+                string state = State();
+                var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
+                Assert.True(e.ErrorId == "StatementTooLargeForServer", e.ErrorId + ": " + e.Message);
+                Assert.Contains("max_allowed_packet", e.Message);
+                Assert.Contains("Nothing was changed", e.Message);
+                Assert.Equal(state, State());
+            }
+            finally
+            {
+                TestServer.Execute($"SET GLOBAL max_allowed_packet = {before}");
             }
         }
 

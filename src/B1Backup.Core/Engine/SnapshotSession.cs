@@ -225,6 +225,9 @@ namespace B1Backup.Core.Engine
                     throw new OperationCanceledException(cancel);
                 }
             }
+
+            // A killed SLEEP or a statement cut short may end without an error: the caller still stops.
+            cancel.ThrowIfCancellationRequested();
         }
     }
 }

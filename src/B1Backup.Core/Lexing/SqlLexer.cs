@@ -10,101 +10,144 @@ namespace B1Backup.Core.Lexing
     /// (nested executable comments, a stray '*/', control characters or a backslash outside a string)
     /// is refused rather than guessed: a restore must never see other statements than the server.
     /// </summary>
-    public static class SqlLexer
+    public sealed class SqlLexer
     {
-        /// <summary>The tokens of <paramref name="text"/>; executable comments met are added to <paramref name="conditionals"/> when given.</summary>
+        private readonly string text;
+        private readonly SqlDialect dialect;
+        private readonly ICollection<(ConditionalMarker Marker, long Version)>? conditionals;
+        private readonly List<SqlToken> pending = new List<SqlToken>(2);
+        private bool inExecutable;
+        private int executableStart;
+        private int i;
+        private int lastEnd = -1;
+        private bool lastWasName;
+
+        /// <param name="conditionals">Executable comments met are added here, when given.</param>
+        public SqlLexer(string text, SqlDialect dialect, ICollection<(ConditionalMarker Marker, long Version)>? conditionals = null)
+        {
+            this.text = text;
+            this.dialect = dialect;
+            this.conditionals = conditionals;
+        }
+
+        /// <summary>Every token of <paramref name="text"/> at once: for statements of ordinary length.</summary>
         public static List<SqlToken> Tokenize(string text, SqlDialect dialect, ICollection<(ConditionalMarker Marker, long Version)>? conditionals = null)
         {
+            var lexer = new SqlLexer(text, dialect, conditionals);
             var tokens = new List<SqlToken>();
-            bool inExecutable = false;
-            int executableStart = 0;
-            int i = 0;
-            while (i < text.Length)
+            while (lexer.Next(out var token))
             {
-                char c = text[i];
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
-                {
-                    i++;
-                }
-                else if (c == '#')
-                {
-                    i = EndOfLine(text, i);
-                }
-                else if (c == '-' && i + 1 < text.Length && text[i + 1] == '-' && (i + 2 == text.Length || text[i + 2] <= ' ' || text[i + 2] == '\x7f'))
-                {
-                    i = EndOfLine(text, i);
-                }
-                else if (c == '/' && i + 1 < text.Length && text[i + 1] == '*')
-                {
-                    i = Comment(text, i, dialect, conditionals, ref inExecutable, ref executableStart);
-                }
-                else if (c == '*' && i + 1 < text.Length && text[i + 1] == '/')
-                {
-                    if (!inExecutable)
-                    {
-                        throw new SqlLexException("'*/' outside a comment", i);
-                    }
-
-                    inExecutable = false;
-                    i += 2;
-                }
-                else if (c == '\'' || (c == '"' && !dialect.AnsiQuotes))
-                {
-                    int end = EndOfQuoted(text, i, c, !dialect.NoBackslashEscapes);
-                    tokens.Add(new SqlToken(SqlTokenKind.String, i, end, null));
-                    i = end;
-                }
-                else if (c == '`' || c == '"')
-                {
-                    int end = EndOfQuoted(text, i, c, backslashEscapes: false);
-                    tokens.Add(new SqlToken(SqlTokenKind.QuotedIdentifier, i, end, Unquote(text, i, end)));
-                    i = end;
-                }
-                else if (c == '@')
-                {
-                    i = Variable(text, i, dialect, tokens);
-                }
-                else if (c == ';')
-                {
-                    tokens.Add(new SqlToken(SqlTokenKind.Semicolon, i, i + 1, ";", inExecutable));
-                    i++;
-                }
-                else if (IsNameChar(c))
-                {
-                    i = WordOrNumber(text, i, tokens);
-                }
-                else if (c == '.' && i + 1 < text.Length && char.IsDigit(text[i + 1]) && !(tokens.Count > 0 && tokens[tokens.Count - 1].End == i && tokens[tokens.Count - 1].IsName))
-                {
-                    int end = i + 1;
-                    while (end < text.Length && (char.IsDigit(text[end]) || text[end] == 'e' || text[end] == 'E'))
-                    {
-                        end++;
-                    }
-
-                    tokens.Add(new SqlToken(SqlTokenKind.Number, i, end, null));
-                    i = end;
-                }
-                else if (c == '\\')
-                {
-                    throw new SqlLexException("a backslash outside a string (a mysql client command)", i);
-                }
-                else if (c < ' ' || c == '\x7f')
-                {
-                    throw new SqlLexException($"the control character 0x{(int)c:X2} outside a string", i);
-                }
-                else
-                {
-                    tokens.Add(new SqlToken(SqlTokenKind.Symbol, i, i + 1, c.ToString()));
-                    i++;
-                }
-            }
-
-            if (inExecutable)
-            {
-                throw new SqlLexException("an executable comment that is never closed", executableStart);
+                tokens.Add(token);
             }
 
             return tokens;
+        }
+
+        /// <summary>The next token, one at a time: a statement of many megabytes is read without a list of all its tokens.</summary>
+        public bool Next(out SqlToken token)
+        {
+            while (pending.Count == 0)
+            {
+                if (i >= text.Length)
+                {
+                    if (inExecutable)
+                    {
+                        throw new SqlLexException("an executable comment that is never closed", executableStart);
+                    }
+
+                    token = default;
+                    return false;
+                }
+
+                Step();
+            }
+
+            token = pending[0];
+            pending.RemoveAt(0);
+            lastEnd = token.End;
+            lastWasName = token.IsName;
+            return true;
+        }
+
+        /// <summary>Reads from the current position until at least one token is pending, or only skips whitespace and comments.</summary>
+        private void Step()
+        {
+            char c = text[i];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+            {
+                i++;
+            }
+            else if (c == '#')
+            {
+                i = EndOfLine(text, i);
+            }
+            else if (c == '-' && i + 1 < text.Length && text[i + 1] == '-' && (i + 2 == text.Length || text[i + 2] <= ' ' || text[i + 2] == '\x7f'))
+            {
+                i = EndOfLine(text, i);
+            }
+            else if (c == '/' && i + 1 < text.Length && text[i + 1] == '*')
+            {
+                i = Comment(text, i, dialect, conditionals, ref inExecutable, ref executableStart);
+            }
+            else if (c == '*' && i + 1 < text.Length && text[i + 1] == '/')
+            {
+                if (!inExecutable)
+                {
+                    throw new SqlLexException("'*/' outside a comment", i);
+                }
+
+                inExecutable = false;
+                i += 2;
+            }
+            else if (c == '\'' || (c == '"' && !dialect.AnsiQuotes))
+            {
+                int end = EndOfQuoted(text, i, c, !dialect.NoBackslashEscapes);
+                pending.Add(new SqlToken(SqlTokenKind.String, i, end, null));
+                i = end;
+            }
+            else if (c == '`' || c == '"')
+            {
+                int end = EndOfQuoted(text, i, c, backslashEscapes: false);
+                pending.Add(new SqlToken(SqlTokenKind.QuotedIdentifier, i, end, Unquote(text, i, end)));
+                i = end;
+            }
+            else if (c == '@')
+            {
+                i = Variable(text, i, dialect, pending);
+            }
+            else if (c == ';')
+            {
+                pending.Add(new SqlToken(SqlTokenKind.Semicolon, i, i + 1, ";", inExecutable));
+                i++;
+            }
+            else if (IsNameChar(c))
+            {
+                i = WordOrNumber(text, i, pending);
+            }
+            else if (c == '.' && i + 1 < text.Length && char.IsDigit(text[i + 1]) && !(lastEnd == i && lastWasName))
+            {
+                int end = i + 1;
+                while (end < text.Length && (char.IsDigit(text[end]) || text[end] == 'e' || text[end] == 'E'))
+                {
+                    end++;
+                }
+
+                pending.Add(new SqlToken(SqlTokenKind.Number, i, end, null));
+                i = end;
+            }
+            else if (c == '\\')
+            {
+                throw new SqlLexException("a backslash outside a string (a mysql client command)", i);
+            }
+            else if (c < ' ' || c == '\x7f')
+            {
+                throw new SqlLexException($"the control character 0x{(int)c:X2} outside a string", i);
+            }
+            else
+            {
+                pending.Add(new SqlToken(SqlTokenKind.Symbol, i, i + 1, c.ToString()));
+                i++;
+            }
         }
 
         /// <summary>Letters, digits, '_', '$' and every non-ASCII character: what servers read into an unquoted name.</summary>

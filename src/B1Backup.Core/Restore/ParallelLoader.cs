@@ -200,7 +200,7 @@ namespace B1Backup.Core.Restore
             }
 
             bool isData = member.Kind == "Data";
-            var statements = new ScriptReader(content, isData ? null : guard.Dialect).ReadStatements().GetEnumerator();
+            var statements = guard.Reader(content, isData).ReadStatements().GetEnumerator();
             while (RestoreEngine.NextStatement(statements, range, plan.Path))
             {
                 var statement = statements.Current;

@@ -231,7 +231,7 @@ namespace B1Backup.Core.Restore
                 foreach (var member in group)
                 {
                     using var content = ArchiveReader.OpenMember(source, manifest, members.IndexOf(member), cipher, out var range);
-                    var statements = new ScriptReader(content, guard.Dialect).ReadStatements().GetEnumerator();
+                    var statements = guard.Reader(content).ReadStatements().GetEnumerator();
                     while (NextStatement(statements, range, source.Path))
                     {
                         guard.Judge(statements.Current);
@@ -266,7 +266,15 @@ namespace B1Backup.Core.Restore
             {
                 using var admin = DatabaseConnector.Open(settings.WithDatabase(null));
                 using var exclusive = RestoreLock.Take(admin, targetDatabase, settings);
-                var guard = Screen(plan, targetDatabase, admin, options ?? new RestoreOptions(), log);
+                StatementGuard guard;
+                try
+                {
+                    guard = Screen(plan, targetDatabase, admin, options ?? new RestoreOptions(), log);
+                }
+                catch (B1BackupException e) when (e.ErrorId != "StatementRefused")
+                {
+                    throw new B1BackupException(e.ErrorId, e.Kind, e.Message + " Nothing was changed.", e) { Target = e.Target };
+                }
                 return ExecuteScreened(plan, guard, settings, targetDatabase, progress, log, cancel, mode, options ?? new RestoreOptions());
             }
             finally
@@ -397,7 +405,7 @@ namespace B1Backup.Core.Restore
             guard.BeginSession();
             status.BytesTotal = plan.Source.Length;
             var skipped = new Dictionary<StatementAction, int>();
-            var statements = new ScriptReader(script, guard.Dialect).ReadStatements().GetEnumerator();
+            var statements = guard.Reader(script).ReadStatements().GetEnumerator();
             while (NextStatement(statements, range, plan.Path))
             {
                 var statement = statements.Current;
@@ -452,6 +460,11 @@ namespace B1Backup.Core.Restore
         {
             var flavor = SnapshotSession.DetectFlavor(admin);
             var guard = new StatementGuard(plan.SourceDatabase, target, new SqlDialect(flavor), options);
+            using (var packet = new MySqlCommand("SELECT @@max_allowed_packet", admin))
+            {
+                guard.LimitToPacket(Convert.ToInt64(packet.ExecuteScalar(), CultureInfo.InvariantCulture));
+            }
+
             using (var command = new MySqlCommand("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA", admin))
             using (var reader = command.ExecuteReader())
             {
@@ -475,7 +488,7 @@ namespace B1Backup.Core.Restore
             using (var range = plan.Source!.OpenAll())
             using (var script = ArchiveReader.OpenContent(range, ArchiveReader.CompressionOf(plan.Path)))
             {
-                var statements = new ScriptReader(script, guard.Dialect).ReadStatements().GetEnumerator();
+                var statements = guard.Reader(script).ReadStatements().GetEnumerator();
                 while (NextStatement(statements, range, plan.Path))
                 {
                     guard.Judge(statements.Current);

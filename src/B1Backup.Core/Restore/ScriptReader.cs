@@ -40,11 +40,12 @@ namespace B1Backup.Core.Restore
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
         /// <summary>The longest statement read by default: more than any dump writes, and memory stays bounded.</summary>
-        public const int DefaultMaxStatementBytes = 96 << 20;
+        public const int DefaultMaxStatementBytes = 64 << 20;
 
         private readonly Stream input;
         private readonly SqlDialect? dialect;
         private readonly int maxStatementBytes;
+        private readonly string? limitReason;
         private readonly byte[] buffer = new byte[1 << 16];
         private readonly List<(int Start, int End)> literals = new List<(int, int)>();
 
@@ -59,11 +60,13 @@ namespace B1Backup.Core.Restore
         private byte[] delimiter = { (byte)';' };
 
         /// <param name="dialect">The session's quoting rules, followed as they change; null: the loader's default session.</param>
-        public ScriptReader(Stream input, SqlDialect? dialect = null, int maxStatementBytes = DefaultMaxStatementBytes)
+        /// <param name="limitReason">Why the limit is lower than the default (the server's max_allowed_packet), for the error.</param>
+        public ScriptReader(Stream input, SqlDialect? dialect = null, int maxStatementBytes = DefaultMaxStatementBytes, string? limitReason = null)
         {
             this.input = input;
             this.dialect = dialect;
             this.maxStatementBytes = maxStatementBytes;
+            this.limitReason = limitReason;
             SetDelimiter(delimiter);
         }
 
@@ -128,8 +131,11 @@ namespace B1Backup.Core.Restore
             {
                 if ((long)currentLength + count > maxStatementBytes)
                 {
-                    throw new B1BackupException("StatementTooLarge", FailureKind.InvalidData,
-                        $"The statement that starts on line {statementLine} is longer than {maxStatementBytes / (1 << 20)} MB, more than the server accepts in one statement (max_allowed_packet) or this restore reads into memory. Nothing was changed; a dump tool writes long rows as several statements (mysqldump --net-buffer-length).");
+                    throw limitReason != null
+                        ? new B1BackupException("StatementTooLargeForServer", FailureKind.InvalidData,
+                            $"The statement that starts on line {statementLine} is longer than {limitReason}. Raise max_allowed_packet on the server to more than the statement (SET GLOBAL max_allowed_packet = {RoundUpToMegabytes(currentLength + count)}; new connections get it) and restore again.")
+                        : new B1BackupException("StatementTooLarge", FailureKind.InvalidData,
+                            $"The statement that starts on line {statementLine} is longer than {maxStatementBytes / (1 << 20)} MB, more than this restore reads into memory. Nothing was changed; a dump tool writes long rows as several statements (mysqldump --net-buffer-length).");
                 }
 
                 Array.Resize(ref current, (int)Math.Min(maxStatementBytes, Math.Max((long)current.Length * 2, currentLength + count)));
@@ -420,6 +426,8 @@ namespace B1Backup.Core.Restore
                 literals.Add((start, currentLength));
             }
         }
+
+        private static long RoundUpToMegabytes(long bytes) => ((bytes >> 20) + 2) << 20;
 
         /// <summary>Does a backslash escape the next byte inside this quote, in the session's sql_mode?</summary>
         private bool BackslashEscapes(byte quote) =>

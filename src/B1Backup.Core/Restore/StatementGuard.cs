@@ -94,8 +94,26 @@ namespace B1Backup.Core.Restore
         {
             var copy = new StatementGuard(SourceDatabase, target, new SqlDialect(Dialect.Server), Options);
             copy.OtherDatabases.UnionWith(OtherDatabases);
+            copy.LimitToPacket(maxStatementBytes == ScriptReader.DefaultMaxStatementBytes ? 0 : maxStatementBytes + 1024);
             return copy;
         }
+
+        private int maxStatementBytes = ScriptReader.DefaultMaxStatementBytes;
+        private string? limitReason;
+
+        /// <summary>The server accepts no statement longer than its max_allowed_packet: longer ones are refused while reading.</summary>
+        public void LimitToPacket(long maxAllowedPacket)
+        {
+            if (maxAllowedPacket > 1024 && maxAllowedPacket - 1024 < ScriptReader.DefaultMaxStatementBytes)
+            {
+                maxStatementBytes = (int)(maxAllowedPacket - 1024);
+                limitReason = $"the server's max_allowed_packet ({maxAllowedPacket:N0} bytes) allows";
+            }
+        }
+
+        /// <summary>Reads a script as this guard's session reads it (quoting), within the statement length the server accepts.</summary>
+        public ScriptReader Reader(System.IO.Stream script, bool dataPart = false) =>
+            new ScriptReader(script, dataPart ? null : Dialect, maxStatementBytes, limitReason);
 
         /// <summary>A new connection starts in the loader's own session: the script's sql_mode, time zone and variables are gone.</summary>
         public void BeginSession()
@@ -108,19 +126,42 @@ namespace B1Backup.Core.Restore
         /// <summary>What to do with a statement, and the text to send; throws StatementRefused for anything a backup does not hold.</summary>
         public JudgedStatement Judge(ScriptStatement statement)
         {
-            List<SqlToken> tokens;
             try
             {
-                tokens = SqlLexer.Tokenize(statement.Text, Dialect, Conditionals);
+                // An INSERT's values are read one token at a time: a statement of many megabytes of tiny
+                // values must not become a list of millions of tokens. Anything else is read whole, within a bound.
+                var lexer = new SqlLexer(statement.Text, Dialect, Conditionals);
+                var head = new List<SqlToken>();
+                bool insert = false;
+                while (lexer.Next(out var token))
+                {
+                    head.Add(token);
+                    if (head.Count == 1)
+                    {
+                        insert = token.IsWord("INSERT") || token.IsWord("REPLACE");
+                    }
+
+                    if (insert && (token.IsWord("VALUES") || token.IsWord("VALUE")))
+                    {
+                        return new Reading(this, statement, head, lexer).Judge();
+                    }
+
+                    if (head.Count > MaxTokens)
+                    {
+                        throw Refuse(statement, $"it has more than {MaxTokens:N0} tokens outside the values of an INSERT, more than any backup's statement");
+                    }
+                }
+
+                return new Reading(this, statement, head, null).Judge();
             }
             catch (SqlLexException e)
             {
                 throw Refuse(statement, "it holds " + e.Message);
             }
-
-            var reading = new Reading(this, statement, tokens);
-            return reading.Judge();
         }
+
+        /// <summary>A bound on the tokens of one statement read whole (a view, a routine, a table): about 50 MB of memory.</summary>
+        private const int MaxTokens = 2_000_000;
 
         /// <summary>
         /// The stricter rule for the data parts of a B1Backup file: only the INSERTs of literal values
@@ -270,14 +311,18 @@ namespace B1Backup.Core.Restore
 
             /// <summary>Spans of the text to leave out of what is sent: DEFINER clauses, the backup's own database qualifier.</summary>
             private readonly List<(int Start, int End)> cuts = new List<(int, int)>();
+
+            /// <summary>For an INSERT: the lexer positioned after VALUES, whose tokens are read as they come.</summary>
+            private readonly SqlLexer? values;
             private int count;
 
-            public Reading(StatementGuard guard, ScriptStatement statement, List<SqlToken> tokens)
+            public Reading(StatementGuard guard, ScriptStatement statement, List<SqlToken> tokens, SqlLexer? values)
             {
                 this.guard = guard;
                 this.statement = statement;
                 text = statement.Text;
                 this.tokens = tokens;
+                this.values = values;
                 count = tokens.Count;
             }
 
@@ -900,11 +945,47 @@ namespace B1Backup.Core.Restore
                     throw Refused($"it is an {kind} of something other than literal VALUES");
                 }
 
+                if (values == null)
+                {
+                    throw Refused($"it is an {kind} of something other than literal VALUES");
+                }
+
                 long rows = 0;
                 int depth = 0;
-                for (i++; i < count; i++)
+                SqlToken? introducer = null;
+                SqlToken? semicolon = null;
+                while (values.Next(out var token))
                 {
-                    var token = tokens[i];
+                    if (semicolon != null)
+                    {
+                        throw Refused("it holds a second statement after a ';'");
+                    }
+
+                    if (token.Kind == SqlTokenKind.Semicolon)
+                    {
+                        if (token.InExecutableComment)
+                        {
+                            throw Refused("it holds a second statement after a ';'");
+                        }
+
+                        semicolon = token;
+                        continue;
+                    }
+
+                    if (introducer != null)
+                    {
+                        // _utf8mb4'..', _binary 0x.., X'..', B'..', N'..': a literal's prefix must stand right before it.
+                        bool prefixOfString = introducer.Value.Name!.Length == 1;
+                        bool fits = token.Kind == SqlTokenKind.String || (!prefixOfString && token.Kind == SqlTokenKind.Number);
+                        if (!fits || (prefixOfString && token.Start != introducer.Value.End))
+                        {
+                            throw Refused($"it is an {kind} of something other than literal values ({Excerpt(introducer.Value)})");
+                        }
+
+                        introducer = null;
+                        continue;
+                    }
+
                     if (token.IsSymbol('(') && depth++ == 0)
                     {
                         rows++;
@@ -914,14 +995,33 @@ namespace B1Backup.Core.Restore
                         depth--;
                     }
 
+                    if (token.Kind == SqlTokenKind.Word && IsIntroducerName(token.Name!))
+                    {
+                        introducer = token;
+                        continue;
+                    }
+
                     bool literal = token.Kind == SqlTokenKind.String || token.Kind == SqlTokenKind.Number
                         || (token.Kind == SqlTokenKind.Symbol && (token.Name == "(" || token.Name == ")" || token.Name == "," || token.Name == "-" || token.Name == "+"))
-                        || (token.Kind == SqlTokenKind.Word && (Is(i, "NULL") || Is(i, "TRUE") || Is(i, "FALSE") || Is(i, "DEFAULT") || IsIntroducer(i)))
+                        || (token.Kind == SqlTokenKind.Word && (token.IsWord("NULL") || token.IsWord("TRUE") || token.IsWord("FALSE") || token.IsWord("DEFAULT")))
                         || (token.Kind == SqlTokenKind.Variable && token.Name!.StartsWith("b1_value", StringComparison.Ordinal));
                     if (!literal)
                     {
-                        throw Refused(Forbidden(i, count) ?? $"it is an {kind} of something other than literal values ({Excerpt(token)})");
+                        string why = token.IsWord("LOAD_FILE") ? "it reads or writes files"
+                            : token.IsWord("SELECT") ? "it reads from a query (SELECT), which a backup's INSERTs never do"
+                            : $"it is an {kind} of something other than literal values ({Excerpt(token)})";
+                        throw Refused(why);
                     }
+                }
+
+                if (introducer != null || depth != 0)
+                {
+                    throw Refused($"its values end unbalanced or with a prefix and no literal");
+                }
+
+                if (semicolon != null)
+                {
+                    cuts.Add((semicolon.Value.Start, text.Length));
                 }
 
                 var result = Result(StatementAction.Execute, kind);
@@ -930,19 +1030,10 @@ namespace B1Backup.Core.Restore
                 return result;
             }
 
-            /// <summary>_utf8mb4'..', _binary 0x.., X'..', B'..', N'..': a literal's prefix, directly before it.</summary>
-            private bool IsIntroducer(int i)
-            {
-                string name = tokens[i].Name!;
-                bool literalFollows = i + 1 < count && (tokens[i + 1].Kind == SqlTokenKind.String || tokens[i + 1].Kind == SqlTokenKind.Number);
-                if (!literalFollows)
-                {
-                    return false;
-                }
-
-                return (name.Length > 1 && name[0] == '_' && name.Skip(1).All(char.IsLetterOrDigit))
-                    || ((name == "X" || name == "x" || name == "B" || name == "b" || name == "N" || name == "n") && tokens[i + 1].Start == tokens[i].End && tokens[i + 1].Kind == SqlTokenKind.String);
-            }
+            /// <summary>_utf8mb4 (a character set introducer) or X, B, N: words that prefix a literal.</summary>
+            private static bool IsIntroducerName(string name) =>
+                (name.Length > 1 && name[0] == '_' && name.Skip(1).All(char.IsLetterOrDigit))
+                || name == "X" || name == "x" || name == "B" || name == "b" || name == "N" || name == "n";
 
             /// <summary>SELECT SETVAL(seq, n, b[, r]) / DO SETVAL(...): a sequence's position, as dumps restore it.</summary>
             private JudgedStatement JudgeSetval(string kind)
