@@ -187,6 +187,12 @@ Describe 'A restore stays inside its target database' {
         @{ Name = 'outfile'; Statement = "SELECT * FROM t INTO OUTFILE '/tmp/b1-leak'" }
         @{ Name = 'client'; Statement = '\! touch /tmp/b1-pwned' }
         @{ Name = 'createdb'; Statement = 'CREATE DATABASE b1_elsewhere' }
+        @{ Name = 'delimiter'; Statement = "DELIMITER //`nSELECT 1; DROP TABLE ``{victim}``.secrets //`nDELIMITER " }
+        @{ Name = 'nobackslash'; Statement = "SET sql_mode='NO_BACKSLASH_ESCAPES';`nINSERT INTO t VALUES ('x\'); DROP TABLE ``{victim}``.secrets; -- ')" }
+        @{ Name = 'immediate'; Statement = "EXECUTE IMMEDIATE 'DROP TABLE ``{victim}``.secrets'" }
+        @{ Name = 'ansiquotes'; Statement = "SET sql_mode='ANSI_QUOTES';`nDROP TABLE `"{victim}`".`"secrets`"" }
+        @{ Name = 'droplist'; Statement = 'DROP TABLE IF EXISTS t2, `{victim}`.secrets' }
+        @{ Name = 'definer'; Statement = "DELIMITER ;;`nCREATE DEFINER=``root``@``localhost`` PROCEDURE p() BEGIN GRANT ALL ON *.* TO 'attacker'@'%'; END ;;`nDELIMITER " }
     ) {
         $file = New-CraftedDump $Name ($Statement -replace '\{victim\}', $victim)
         $err = $null
