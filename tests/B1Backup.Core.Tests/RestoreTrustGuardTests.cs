@@ -273,3 +273,37 @@ namespace B1Backup.Core.Tests
         }
     }
 }
+
+namespace B1Backup.Core.Tests
+{
+    public class PerServerRestoreTests
+    {
+        [Theory]
+        [InlineData("CREATE PROCEDURE p() SELECT 1")]
+        [InlineData("CREATE FUNCTION f() RETURNS INT RETURN 1")]
+        [InlineData("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1")]
+        [InlineData("CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM t")]
+        public void RoutinesTriggersAndEventsAreRefusedBeforeLoadingIntoTidb(string sql)
+        {
+            var tidb = new SqlDialect(ServerFlavor.FromVersion("8.0.11-TiDB-v7.5.1"));
+            var e = Assert.Throws<B1BackupException>(() => new StatementGuard("shop", "shop", tidb).Judge(new ScriptStatement(sql, 4)));
+            Assert.Contains("has no stored", e.Message);
+            Assert.Equal(StatementAction.Execute, new StatementGuard("shop", "shop", tidb).Judge(new ScriptStatement("CREATE VIEW v AS SELECT 1", 4)).Action);
+            Assert.Equal(StatementAction.Execute, new StatementGuard("shop", "shop").Judge(new ScriptStatement(sql, 4)).Action);
+        }
+
+        [Fact]
+        public void TheOnlyKeyOnTheAutoIncrementColumnIsNotDeferred()
+        {
+            const string Create = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `a` int(11) NOT NULL,\n  `b` int(11) DEFAULT NULL,\n  PRIMARY KEY (`a`),\n  KEY `by_id` (`id`),\n  KEY `by_b` (`b`)\n) ENGINE=InnoDB";
+            Assert.True(IndexDeferral.TrySplit(Create, out string withoutKeys, out string addKeys));
+            Assert.Contains("KEY `by_id` (`id`)", withoutKeys);
+            Assert.DoesNotContain("by_b", withoutKeys);
+            Assert.Equal("ALTER TABLE `t` ADD KEY `by_b` (`b`)", addKeys);
+
+            const string Keyed = "CREATE TABLE `u` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `b` int(11) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  KEY `by_id_b` (`id`,`b`)\n) ENGINE=InnoDB";
+            Assert.True(IndexDeferral.TrySplit(Keyed, out _, out string addBoth));
+            Assert.Equal("ALTER TABLE `u` ADD KEY `by_id_b` (`id`,`b`)", addBoth);
+        }
+    }
+}

@@ -389,6 +389,83 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void AValueTheServerCannotRebuildFailsTheRestoreInsteadOfBecomingNull()
+        {
+            string source = TestServer.CreateDatabase("b1bigvalue");
+            object before = TestServer.Scalar("SELECT @@GLOBAL.max_allowed_packet")!;
+            try
+            {
+                TestServer.Execute("CREATE TABLE doc (id INT PRIMARY KEY, body LONGTEXT); INSERT INTO doc VALUES (1, REPEAT('0123456789', 600000))", source);
+                var backup = TestScripts.Backup(source, folder);
+                TestServer.Execute("SET GLOBAL max_allowed_packet = 4194304");
+                string state = State();
+                var e = Assert.Throws<B1BackupException>(() => TestScripts.Restore(backup.FullName, target));
+                Assert.True(e.ErrorId == "ValueTooLargeForServer", e.ErrorId + ": " + e.Message);
+                Assert.Contains("max_allowed_packet", e.Message);
+                Assert.Contains("was not changed", e.Message);
+                Assert.Equal(state, State());
+            }
+            finally
+            {
+                TestServer.Execute($"SET GLOBAL max_allowed_packet = {before}");
+                TestServer.DropDatabase(source);
+            }
+        }
+
+        [Fact]
+        public void TheIndexOnAnAutoIncrementColumnComesBackExactly()
+        {
+            string source = TestServer.CreateDatabase("b1autoinc");
+            string restored = source + "_r";
+            try
+            {
+                TestServer.Execute("CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT, a INT NOT NULL, b INT, PRIMARY KEY (a), KEY by_id (id), KEY by_b (b)); INSERT INTO t (a, b) VALUES (1, 10), (2, 20), (3, 30)", source);
+                var backup = TestScripts.Backup(source, folder);
+                Assert.True(TestScripts.Restore(backup.FullName, restored).Verified);
+                DatabaseComparer.AssertSame(source, restored);
+            }
+            finally
+            {
+                TestServer.DropDatabase(source);
+                TestServer.DropDatabase(restored);
+            }
+        }
+
+        [Fact]
+        public void WithTheSchedulerOnAnEventNeverRunsInTheStagingCopy()
+        {
+            object before = TestServer.Scalar("SELECT @@GLOBAL.event_scheduler")!;
+            string source = TestServer.CreateDatabase("b1events");
+            try
+            {
+                TestServer.Execute("CREATE TABLE rows_kept (i INT); INSERT INTO rows_kept VALUES (1),(2),(3);" +
+                    "CREATE EVENT tidy ON SCHEDULE EVERY 1 SECOND DISABLE DO DELETE FROM rows_kept;" +
+                    "CREATE EVENT tidy_now ON SCHEDULE EVERY 1 SECOND DO DELETE FROM rows_kept", source);
+                var backup = TestScripts.Backup(source, folder);
+                TestServer.Execute("SET GLOBAL event_scheduler = ON");
+                // A pause after loading, before the staging copy's rows are counted, gives the scheduler every chance
+                // to run an event there (it runs within about a second when one exists: checked by turning the deferral off).
+                var plan = RestoreEngine.Prepare(backup.FullName);
+                var result = RestoreEngine.Execute(plan, TestServer.Settings, target, null, message =>
+                {
+                    if (message.StartsWith("Loaded", StringComparison.Ordinal))
+                    {
+                        System.Threading.Thread.Sleep(2500);
+                    }
+                }, default);
+                Assert.True(result.Verified);
+                Assert.Equal("3", result.Checks.Single(c => c.Name == "Rows:rows_kept").Actual);
+                Assert.Equal("DISABLED", TestServer.Scalar($"SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{target}' AND EVENT_NAME = 'tidy'"));
+                Assert.Equal("ENABLED", TestServer.Scalar($"SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{target}' AND EVENT_NAME = 'tidy_now'"));
+            }
+            finally
+            {
+                TestServer.Execute($"SET GLOBAL event_scheduler = {before}");
+                TestServer.DropDatabase(source);
+            }
+        }
+
+        [Fact]
         public void DefinersAreTheRestoringUserByDefault()
         {
             string path = Craft("CREATE TABLE a (i INT);\nCREATE DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW v AS SELECT i FROM a;");

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
@@ -39,7 +40,7 @@ namespace B1Backup.Core.Tests
             var plan = ServerFlavor.FromVersion("10.11.6-MariaDB").PlanSnapshot(4, mayLock: true);
             Assert.Equal(SnapshotMethod.MariaDbBackupStage, plan.Method);
             Assert.Equal(4, plan.Readers);
-            Assert.Equal(new[] { "BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT" }, plan.HoldStatements);
+            Assert.Equal(new[] { "SET SESSION lock_wait_timeout = 10", "BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT" }, plan.HoldStatements);
             Assert.Equal(new[] { "BACKUP STAGE END" }, plan.ReleaseStatements);
         }
 
@@ -50,7 +51,7 @@ namespace B1Backup.Core.Tests
             {
                 var plan = ServerFlavor.FromVersion(version).PlanSnapshot(2, mayLock: true);
                 Assert.Equal(SnapshotMethod.FlushTablesWithReadLock, plan.Method);
-                Assert.Equal(new[] { "FLUSH TABLES WITH READ LOCK" }, plan.HoldStatements);
+                Assert.Equal(new[] { "SET SESSION lock_wait_timeout = 10", "FLUSH TABLES WITH READ LOCK" }, plan.HoldStatements);
                 Assert.Equal(new[] { "UNLOCK TABLES" }, plan.ReleaseStatements);
             }
         }
@@ -75,8 +76,9 @@ namespace B1Backup.Core.Tests
             Assert.Empty(plan.HoldStatements);
             Assert.Equal("SHOW MASTER STATUS", plan.TsoQuery);
             Assert.Contains("SET SESSION tidb_snapshot = '{tso}'", plan.ReaderStatements);
-            Assert.NotNull(plan.GcLifetimeSet);
+            Assert.NotNull(plan.GcLifetimeQuery);
             var all = string.Join(";", plan.HoldStatements) + string.Join(";", plan.ReaderStatements) + string.Join(";", plan.ReleaseStatements);
+            Assert.DoesNotContain("GLOBAL", all);
             Assert.DoesNotContain("SAVEPOINT", all);
             Assert.DoesNotContain("LOCK TABLES", all);
             Assert.DoesNotContain("FLUSH", all);
@@ -95,6 +97,34 @@ namespace B1Backup.Core.Tests
         {
             Assert.True(ServerFlavor.FromVersion("10.11.6-MariaDB").HasSequences);
             Assert.False(ServerFlavor.FromVersion("8.0.36").HasSequences);
+        }
+    
+        [Theory]
+        [InlineData("8.0.11-TiDB-v5.4.0", new[] { "SET SESSION allow_auto_random_explicit_insert = 1" })]
+        [InlineData("8.0.11-TiDB-v6.5.3", new[] { "SET SESSION allow_auto_random_explicit_insert = 1", "SET SESSION tidb_placement_mode = 'IGNORE'" })]
+        [InlineData("8.0.11-TiDB-v8.1.0", new[] { "SET SESSION allow_auto_random_explicit_insert = 1", "SET SESSION tidb_placement_mode = 'IGNORE'" })]
+        [InlineData("10.11.6-MariaDB", new string[0])]
+        [InlineData("8.0.36", new string[0])]
+        [InlineData("8.4.0", new string[0])]
+        public void RestoreSessionsAllowAutoRandomValuesAndIgnoreMissingPlacementPoliciesOnTidb(string version, string[] expected) =>
+            Assert.Equal(expected, ServerFlavor.FromVersion(version).RestoreSessionStatements);
+
+        [Theory]
+        [InlineData("5.7.44", new string[0])]
+        [InlineData("8.0.29", new[] { "SET SESSION information_schema_stats_expiry = 0" })]
+        [InlineData("8.0.36", new[] { "SET SESSION information_schema_stats_expiry = 0", "SET SESSION show_gipk_in_create_table_and_information_schema = ON" })]
+        [InlineData("8.4.0", new[] { "SET SESSION information_schema_stats_expiry = 0", "SET SESSION show_gipk_in_create_table_and_information_schema = ON" })]
+        [InlineData("10.11.6-MariaDB", new string[0])]
+        [InlineData("8.0.11-TiDB-v7.5.1", new string[0])]
+        public void MySqlReadersSeeFreshStatisticsAndTheInvisiblePrimaryKey(string version, string[] expected)
+        {
+            var flavor = ServerFlavor.FromVersion(version);
+            Assert.Equal(expected, flavor.ReaderSessionStatements);
+            foreach (int readers in new[] { 1, 4 })
+            {
+                var plan = flavor.PlanSnapshot(readers, mayLock: true);
+                Assert.Equal(expected, plan.ReaderStatements.Take(expected.Length));
+            }
         }
     }
 }

@@ -87,6 +87,53 @@ namespace B1Backup.Core.Engine
         /// <summary>TiDB has no stored routines, triggers or events: a dump of it never needs them, a restore into it cannot take them.</summary>
         public bool HasRoutinesTriggersEvents => Kind != ServerKind.TiDb;
 
+        /// <summary>
+        /// Session settings each restore connection needs on this server, after the loader's own:
+        /// TiDB refuses explicit values for AUTO_RANDOM columns (error 8216) unless allowed, and a
+        /// placement policy the target cluster lacks would fail the CREATE TABLE (6.0+ can ignore it).
+        /// </summary>
+        public IReadOnlyList<string> RestoreSessionStatements
+        {
+            get
+            {
+                var statements = new List<string>();
+                if (Kind == ServerKind.TiDb)
+                {
+                    statements.Add("SET SESSION allow_auto_random_explicit_insert = 1");
+                    if (Version >= new Version(6, 0))
+                    {
+                        statements.Add("SET SESSION tidb_placement_mode = 'IGNORE'");
+                    }
+                }
+
+                return statements;
+            }
+        }
+
+        /// <summary>
+        /// Session settings each backup reader needs on this server: MySQL 8 caches table statistics
+        /// for a day unless told not to (chunk planning reads them), and hides a generated invisible
+        /// primary key from SHOW CREATE TABLE unless told to show it (8.0.30+).
+        /// </summary>
+        public IReadOnlyList<string> ReaderSessionStatements
+        {
+            get
+            {
+                var statements = new List<string>();
+                if (Kind == ServerKind.MySql && Version >= new Version(8, 0, 3))
+                {
+                    statements.Add("SET SESSION information_schema_stats_expiry = 0");
+                }
+
+                if (Kind == ServerKind.MySql && Version >= new Version(8, 0, 30))
+                {
+                    statements.Add("SET SESSION show_gipk_in_create_table_and_information_schema = ON");
+                }
+
+                return statements;
+            }
+        }
+
         /// <summary>The statements that open one reader's snapshot, given the plan's method.</summary>
         public SnapshotPlan PlanSnapshot(int readers, bool mayLock)
         {
@@ -100,6 +147,7 @@ namespace B1Backup.Core.Engine
                 : readers == 1 || !mayLock ? SnapshotMethod.SingleTransaction : ParallelSnapshotMethod;
             int effectiveReaders = method == SnapshotMethod.SingleTransaction ? 1 : readers;
             var plan = new SnapshotPlan(method, effectiveReaders);
+            plan.ReaderStatements.AddRange(ReaderSessionStatements);
             const string Snapshot = "START TRANSACTION WITH CONSISTENT SNAPSHOT";
             switch (method)
             {
@@ -108,6 +156,7 @@ namespace B1Backup.Core.Engine
                     plan.ReaderStatements.Add(Snapshot);
                     break;
                 case SnapshotMethod.MariaDbBackupStage:
+                    plan.HoldStatements.Add("SET SESSION lock_wait_timeout = " + LockWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     plan.HoldStatements.Add("BACKUP STAGE START");
                     plan.HoldStatements.Add("BACKUP STAGE BLOCK_COMMIT");
                     plan.ReaderStatements.Add("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -115,6 +164,9 @@ namespace B1Backup.Core.Engine
                     plan.ReleaseStatements.Add("BACKUP STAGE END");
                     break;
                 case SnapshotMethod.FlushTablesWithReadLock:
+                    // Behind a long query FLUSH TABLES WITH READ LOCK would wait (and stall every writer
+                    // behind it) for the default lock_wait_timeout of a year: give up soon and use one reader.
+                    plan.HoldStatements.Add("SET SESSION lock_wait_timeout = " + LockWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     plan.HoldStatements.Add("FLUSH TABLES WITH READ LOCK");
                     plan.ReaderStatements.Add("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                     plan.ReaderStatements.Add(Snapshot);
@@ -122,16 +174,20 @@ namespace B1Backup.Core.Engine
                     break;
                 case SnapshotMethod.TidbSnapshot:
                     // The coordinator reads the current TSO; each reader then sets @@tidb_snapshot to it
-                    // outside any transaction. Long dumps need GC to keep that version (see GcLifetime).
+                    // outside any transaction. No global setting is changed (TiDB Cloud grants none, and a
+                    // second backup or a killed process would leave it changed): the GC life time is read
+                    // so a backup that may outlive it is warned about.
                     plan.TsoQuery = "SHOW MASTER STATUS";
                     plan.ReaderStatements.Add("SET SESSION tidb_snapshot = '{tso}'");
                     plan.GcLifetimeQuery = "SELECT @@GLOBAL.tidb_gc_life_time";
-                    plan.GcLifetimeSet = "SET GLOBAL tidb_gc_life_time = '{value}'";
                     break;
             }
 
             return plan;
         }
+
+        /// <summary>How long taking the shared snapshot's lock may wait before the backup falls back to one reader.</summary>
+        public const int LockWaitSeconds = 10;
 
         public override string ToString() => $"{Kind} {Version}";
 
@@ -163,9 +219,8 @@ namespace B1Backup.Core.Engine
 
         public string? TsoQuery { get; set; }
 
+        /// <summary>TiDB: reads the GC life time, which bounds how long the snapshot's versions are kept.</summary>
         public string? GcLifetimeQuery { get; set; }
-
-        public string? GcLifetimeSet { get; set; }
 
         public string Describe() => Method switch
         {

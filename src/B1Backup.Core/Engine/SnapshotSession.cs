@@ -15,8 +15,6 @@ namespace B1Backup.Core.Engine
     {
         private readonly List<MySqlConnection> readers = new List<MySqlConnection>();
         private readonly Action<string> log;
-        private MySqlConnection? gcKeeper;
-        private string? originalGcLifetime;
 
         private SnapshotSession(ServerFlavor flavor, SnapshotPlan plan, Action<string> log)
         {
@@ -53,10 +51,13 @@ namespace B1Backup.Core.Engine
                 {
                     session.OpenReaders(settings, coordinator);
                 }
-                catch (MySqlException e) when (plan.Method != SnapshotMethod.SingleTransaction && plan.Method != SnapshotMethod.TidbSnapshot && IsPrivilegeError(e))
+                catch (MySqlException e) when (plan.Method != SnapshotMethod.SingleTransaction && plan.Method != SnapshotMethod.TidbSnapshot && (IsPrivilegeError(e) || e.Number == 1205))
                 {
-                    // Without RELOAD there is no lock to share a snapshot: one reader is still consistent.
-                    log($"No privilege for {plan.Method} ({settings.Scrub(e.Message)}); using one reader in one transaction instead.");
+                    // Without RELOAD there is no lock to share a snapshot, and behind a long query the lock
+                    // would stall every writer: one reader in one transaction is still consistent.
+                    log(e.Number == 1205
+                        ? $"The lock for {plan.Method} was not granted within {ServerFlavor.LockWaitSeconds} s (a long query holds tables); using one reader in one transaction instead."
+                        : $"No privilege for {plan.Method} ({settings.Scrub(e.Message)}); using one reader in one transaction instead.");
                     session.Dispose();
                     session = new SnapshotSession(flavor, flavor.PlanSnapshot(1, mayLock: false), log);
                     session.OpenReaders(settings, coordinator);
@@ -81,7 +82,7 @@ namespace B1Backup.Core.Engine
             if (Plan.Method == SnapshotMethod.TidbSnapshot)
             {
                 tso = ReadTso(coordinator);
-                KeepGcFromCollecting(settings);
+                WarnAboutGc(coordinator);
             }
 
             foreach (string statement in Plan.HoldStatements)
@@ -132,24 +133,22 @@ namespace B1Backup.Core.Engine
             return Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture) ?? string.Empty;
         }
 
-        /// <summary>TiDB garbage-collects old versions after tidb_gc_life_time (10 min by default); hold it for long dumps.</summary>
-        private void KeepGcFromCollecting(ConnectionSettings settings)
+        /// <summary>
+        /// TiDB garbage-collects versions older than tidb_gc_life_time (10 minutes by default); the
+        /// snapshot's versions may be gone before a longer backup ends. Changing the global is not this
+        /// tool's business (privileges, other backups, a killed process): it is read and told.
+        /// </summary>
+        private void WarnAboutGc(MySqlConnection coordinator)
         {
             try
             {
-                gcKeeper = DatabaseConnector.Open(settings);
-                using (var command = new MySqlCommand(Plan.GcLifetimeQuery, gcKeeper))
-                {
-                    originalGcLifetime = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-                }
-
-                Execute(gcKeeper, Plan.GcLifetimeSet!.Replace("{value}", "720h"));
-                log($"TiDB GC life time raised from {originalGcLifetime} to 720h for the backup.");
+                using var command = new MySqlCommand(Plan.GcLifetimeQuery, coordinator);
+                string lifetime = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "?";
+                log($"TiDB keeps the snapshot's versions for at least tidb_gc_life_time ({lifetime}). A backup that takes longer can fail with 'GC life time is shorter than transaction duration': raise tidb_gc_life_time for the backup window if that happens.");
             }
             catch (MySqlException e)
             {
-                originalGcLifetime = null;
-                log($"Could not raise tidb_gc_life_time ({e.Message}); a backup longer than the GC life time may fail with 'GC life time is shorter than transaction duration'.");
+                log($"Could not read tidb_gc_life_time ({e.Message}); a backup longer than the GC life time can fail.");
             }
         }
 
@@ -177,23 +176,6 @@ namespace B1Backup.Core.Engine
             }
 
             readers.Clear();
-            if (gcKeeper != null)
-            {
-                try
-                {
-                    if (originalGcLifetime != null)
-                    {
-                        Execute(gcKeeper, Plan.GcLifetimeSet!.Replace("{value}", originalGcLifetime.Replace("'", string.Empty)));
-                    }
-                }
-                catch (MySqlException e)
-                {
-                    log($"Could not put tidb_gc_life_time back to {originalGcLifetime}: {e.Message}. Set it by hand.");
-                }
-
-                gcKeeper.Dispose();
-                gcKeeper = null;
-            }
         }
 
         private static bool IsPrivilegeError(MySqlException e) =>

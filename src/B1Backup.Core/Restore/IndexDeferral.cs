@@ -16,6 +16,16 @@ namespace B1Backup.Core.Restore
     {
         private static readonly Regex CreateTable = new Regex(@"\A\s*CREATE\s+TABLE\s+(?<name>`(?:[^`]|``)+`)\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+        private static readonly Regex AutoIncrementColumn = new Regex(@"^\s*(?<col>`(?:[^`]|``)+`)\s.*\bAUTO_INCREMENT\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>Is this an index (PRIMARY KEY, UNIQUE KEY, KEY) whose first column is <paramref name="column"/>?</summary>
+        private static bool LeadsWith(string definition, string column)
+        {
+            int open = definition.IndexOf('(');
+            return open >= 0 && Regex.IsMatch(definition, @"^\s*(?:PRIMARY\s+KEY|UNIQUE\s+KEY|KEY)\b", RegexOptions.IgnoreCase)
+                && string.CompareOrdinal(definition, open + 1, column, 0, column.Length) == 0;
+        }
+
         /// <summary>
         /// Splits a SHOW CREATE TABLE statement into one without its plain KEY lines and the ALTER TABLE
         /// that adds them back; false when nothing can be deferred.
@@ -43,13 +53,18 @@ namespace B1Backup.Core.Restore
                 return false;
             }
 
-            var keys = definitions.Where(d => d.StartsWith("  KEY `", StringComparison.Ordinal)).ToList();
+            // The AUTO_INCREMENT column must lead some index when the table is created (error 1075): a
+            // plain KEY that is the only one leading with it stays in the CREATE TABLE.
+            string? autoIncrement = definitions.Select(d => AutoIncrementColumn.Match(d)).Where(m => m.Success).Select(m => m.Groups["col"].Value).FirstOrDefault();
+            bool keyedElsewhere = autoIncrement != null && definitions.Any(d => !d.StartsWith("  KEY `", StringComparison.Ordinal) && LeadsWith(d, autoIncrement));
+            bool Deferrable(string d) => d.StartsWith("  KEY `", StringComparison.Ordinal) && (autoIncrement == null || keyedElsewhere || !LeadsWith(d, autoIncrement));
+            var keys = definitions.Where(Deferrable).ToList();
             if (keys.Count == 0)
             {
                 return false;
             }
 
-            var kept = definitions.Where(d => !d.StartsWith("  KEY `", StringComparison.Ordinal)).ToList();
+            var kept = definitions.Where(d => !Deferrable(d)).ToList();
             withoutKeys = lines[0] + "\n" + string.Join(",\n", kept) + "\n" + string.Join("\n", lines.Skip(close));
             addKeys = "ALTER TABLE " + header.Groups["name"].Value + " " + string.Join(", ", keys.Select(k => "ADD " + k.Trim()));
             return true;

@@ -159,8 +159,7 @@ namespace B1Backup.Core.Restore
 
         private MySqlConnection OpenSession()
         {
-            var connection = DatabaseConnector.Open(database);
-            SnapshotSession.Execute(connection, RestoreEngine.LoadSession);
+            var connection = RestoreEngine.OpenLoadSession(database, guard.Dialect.Server);
 
             // No gap locks between parts of one table loading side by side.
             SnapshotSession.Execute(connection, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -200,6 +199,7 @@ namespace B1Backup.Core.Restore
             }
 
             bool isData = member.Kind == "Data";
+            var largeValues = new LargeValueCheck();
             var statements = guard.Reader(content, isData).ReadStatements().GetEnumerator();
             while (RestoreEngine.NextStatement(statements, range, plan.Path))
             {
@@ -209,6 +209,11 @@ namespace B1Backup.Core.Restore
                 if (judged.Action != StatementAction.Execute)
                 {
                     continue;
+                }
+
+                if (isData)
+                {
+                    largeValues.Check(connection, judged, member.Table);
                 }
 
                 if (judged.CreatesEvent)

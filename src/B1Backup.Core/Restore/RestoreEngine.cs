@@ -398,10 +398,9 @@ namespace B1Backup.Core.Restore
             var started = Stopwatch.StartNew();
             int executed = 0;
             var status = new RestoreProgress { Activity = $"Restoring {database.Database}", StatementsTotal = plan.Statements };
-            using var connection = DatabaseConnector.Open(database);
+            using var connection = OpenLoadSession(database, guard.Dialect.Server);
             using var range = plan.Source!.OpenAll();
             using var script = ArchiveReader.OpenContent(range, ArchiveReader.CompressionOf(plan.Path));
-            SnapshotSession.Execute(connection, LoadSession);
             guard.BeginSession();
             status.BytesTotal = plan.Source.Length;
             var skipped = new Dictionary<StatementAction, int>();
@@ -510,6 +509,27 @@ namespace B1Backup.Core.Restore
 
         /// <summary>The session every loading connection runs in, whatever the script sets itself.</summary>
         internal const string LoadSession = "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0, SESSION time_zone = '+00:00', SESSION sql_mode = '" + DumpWriter.SessionSqlMode + "'";
+
+        /// <summary>A connection in the loader's session, with what this server needs besides (see <see cref="ServerFlavor.RestoreSessionStatements"/>).</summary>
+        internal static MySqlConnection OpenLoadSession(ConnectionSettings database, ServerFlavor server)
+        {
+            var connection = DatabaseConnector.Open(database);
+            try
+            {
+                SnapshotSession.Execute(connection, LoadSession);
+                foreach (string statement in server.RestoreSessionStatements)
+                {
+                    SnapshotSession.Execute(connection, statement);
+                }
+
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
 
         /// <summary>Sends one judged statement: the only way a restore runs text that came from a backup.</summary>
         internal static void ExecuteStatement(MySqlConnection connection, JudgedStatement statement, ConnectionSettings database, Action<string> log, CancellationToken cancel = default)

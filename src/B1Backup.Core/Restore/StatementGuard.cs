@@ -34,6 +34,7 @@ namespace B1Backup.Core.Restore
             ["unique_checks"] = StatementAction.Execute,
             ["sql_notes"] = StatementAction.Execute,
             ["sql_quote_show_create"] = StatementAction.Execute,
+            ["note_verbosity"] = StatementAction.Execute,
             ["autocommit"] = StatementAction.Execute,
             ["check_constraint_checks"] = StatementAction.Execute,
             ["system_versioning_insert_history"] = StatementAction.Execute,
@@ -791,6 +792,11 @@ namespace B1Backup.Core.Restore
 
                     i = OwnName(i + 1, running: true);
                     bodyStart = i;
+                }
+
+                if (kind != "VIEW" && !guard.Dialect.Server.HasRoutinesTriggersEvents)
+                {
+                    throw Refused($"the target server ({guard.Dialect.Server.Kind}) has no stored {kind.ToLowerInvariant()}s; restore this backup into MySQL or MariaDB, or remove its routines, triggers and events first");
                 }
 
                 CheckStoredCode(bodyStart, kind);
