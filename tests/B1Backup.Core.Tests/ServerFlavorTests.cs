@@ -126,5 +126,21 @@ namespace B1Backup.Core.Tests
                 Assert.Equal(expected, plan.ReaderStatements.Take(expected.Length));
             }
         }
+    
+        [Theory]
+        [InlineData(true, false, false, true, true)]
+        [InlineData(true, true, false, true, false)]
+        [InlineData(true, false, true, true, false)]
+        [InlineData(false, false, false, true, false)]
+        [InlineData(true, false, false, false, false)]
+        public void StoredCodeTheBinaryLogWouldRefuseIsToldBeforeLoading(bool logBin, bool trust, bool super, bool creates, bool blocked)
+        {
+            string? problem = ServerFlavor.StoredCodeBlockedByBinlog(logBin, trust, super, creates);
+            Assert.Equal(blocked, problem != null);
+            if (blocked)
+            {
+                Assert.Contains("log_bin_trust_function_creators = 1", problem);
+            }
+        }
     }
 }

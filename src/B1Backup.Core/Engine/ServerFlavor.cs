@@ -186,6 +186,23 @@ namespace B1Backup.Core.Engine
             return plan;
         }
 
+        /// <summary>
+        /// With binary logging on (MySQL 8's default, every managed MySQL, MariaDB with log_bin), creating
+        /// a stored function or trigger needs SUPER (error 1419) unless log_bin_trust_function_creators
+        /// is on, and a function must be declared DETERMINISTIC, NO SQL or READS SQL DATA (error 1418).
+        /// Told before anything loads, not found at the end. Null when nothing stands in the way.
+        /// </summary>
+        public static string? StoredCodeBlockedByBinlog(bool logBin, bool trustFunctionCreators, bool hasSuper, bool createsFunctionsOrTriggers)
+        {
+            if (!createsFunctionsOrTriggers || !logBin || trustFunctionCreators || hasSuper)
+            {
+                return null;
+            }
+
+            return "The backup creates stored functions or triggers, and this server writes a binary log: without the SUPER privilege that needs " +
+                "log_bin_trust_function_creators = 1 (SET GLOBAL log_bin_trust_function_creators = 1, or the parameter group of a managed server). Nothing was changed.";
+        }
+
         /// <summary>How long taking the shared snapshot's lock may wait before the backup falls back to one reader.</summary>
         public const int LockWaitSeconds = 10;
 

@@ -480,6 +480,7 @@ namespace B1Backup.Core.Restore
             if (ParallelLoader.CanLoad(plan))
             {
                 JudgeDefinitions(plan.Source!, plan.Manifest!, plan.Cipher, guard);
+                RefuseStoredCodeTheBinlogBlocks(admin, guard);
                 return guard;
             }
 
@@ -496,7 +497,32 @@ namespace B1Backup.Core.Restore
                 range.Finish();
             }
 
+            RefuseStoredCodeTheBinlogBlocks(admin, guard);
             return guard;
+        }
+
+        private static void RefuseStoredCodeTheBinlogBlocks(MySqlConnection admin, StatementGuard guard)
+        {
+            if (!guard.CreatesFunctionsOrTriggers)
+            {
+                return;
+            }
+
+            bool logBin, trust, super;
+            using (var command = new MySqlCommand("SELECT @@log_bin, @@log_bin_trust_function_creators, (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE = 'SUPER' AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), ''''))", admin))
+            using (var reader = command.ExecuteReader())
+            {
+                reader.Read();
+                logBin = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) != 0;
+                trust = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture) != 0;
+                super = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture) != 0;
+            }
+
+            string? problem = ServerFlavor.StoredCodeBlockedByBinlog(logBin, trust, super, true);
+            if (problem != null)
+            {
+                throw new B1BackupException("BinlogBlocksStoredCode", FailureKind.PermissionDenied, problem);
+            }
         }
 
         /// <summary>A manifest with members that records exactly this file's size and hash.</summary>

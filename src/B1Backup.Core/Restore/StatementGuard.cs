@@ -87,6 +87,9 @@ namespace B1Backup.Core.Restore
         /// <summary>With no target given: the databases that view, routine, trigger and event definitions name.</summary>
         public List<(string Database, ScriptStatement Statement)> ObjectDatabaseReferences { get; } = new List<(string, ScriptStatement)>();
 
+        /// <summary>Whether any statement judged so far creates a stored function or a trigger (binary logging makes those need more).</summary>
+        public bool CreatesFunctionsOrTriggers { get; private set; }
+
         /// <summary>The session's time_zone as the script last set it to a literal; the loader's '+00:00' otherwise.</summary>
         public string TimeZone { get; private set; } = "+00:00";
 
@@ -802,6 +805,7 @@ namespace B1Backup.Core.Restore
                 CheckStoredCode(bodyStart, kind);
                 var result = Result(StatementAction.Execute, "CREATE " + kind);
                 result.CreatesEvent = kind == "EVENT";
+                guard.CreatesFunctionsOrTriggers |= kind == "FUNCTION" || kind == "TRIGGER";
                 result.ObjectName = objectName;
                 return result;
             }
