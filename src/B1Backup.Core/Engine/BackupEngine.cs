@@ -111,6 +111,9 @@ namespace B1Backup.Core.Engine
         /// <summary>How many reader connections shared the snapshot.</summary>
         public int Readers { get; set; }
 
+        /// <summary>What this backup may lack because the backup user could not see it (triggers without TRIGGER, events without EVENT).</summary>
+        public string[] Incomplete { get; set; } = Array.Empty<string>();
+
         public override string ToString() => FullName;
     }
 
@@ -172,6 +175,15 @@ namespace B1Backup.Core.Engine
                 try
                 {
                     var catalog = CatalogReader.Read(session.Readers[0], database, session.Flavor);
+                    if (session.Flavor.HasRoutinesTriggersEvents)
+                    {
+                        foreach (string missing in ObjectVisibility.MayBeMissing(session.Readers[0], database))
+                        {
+                            manifest.Incomplete.Add(missing);
+                            log("WARNING: this backup may lack " + missing + ".");
+                        }
+                    }
+
                     manifest.CharacterSet = catalog.CharacterSet;
                     manifest.Collation = catalog.Collation;
                     var work = PlanWork(catalog, session, manifest, request.ChunkBytes);
@@ -273,6 +285,7 @@ namespace B1Backup.Core.Engine
                 Duration = stopwatch.Elapsed,
                 Verified = true,
                 Readers = readers,
+                Incomplete = manifest.Incomplete.ToArray(),
             };
         }
 

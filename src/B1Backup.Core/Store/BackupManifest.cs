@@ -57,6 +57,9 @@ namespace B1Backup.Core.Store
 
         public List<ManifestObject> Objects { get; set; } = new List<ManifestObject>();
 
+        /// <summary>What the backup may lack because its user could not see it; empty when nothing.</summary>
+        public List<string> Incomplete { get; set; } = new List<string>();
+
         /// <summary>Set when the members are encrypted: how to derive the key and check it.</summary>
         public ManifestEncryption? Encryption { get; set; }
 

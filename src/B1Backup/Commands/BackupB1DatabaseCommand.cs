@@ -60,7 +60,13 @@ namespace B1Backup.Commands
             });
             try
             {
-                WriteObject(BackupEngine.Run(request, progress, Log, cancel.Token));
+                var result = BackupEngine.Run(request, progress, Log, cancel.Token);
+                foreach (string missing in result.Incomplete)
+                {
+                    WriteWarning($"The backup {result.Name} may lack {missing}.");
+                }
+
+                WriteObject(result);
             }
             catch (B1BackupException e)
             {
