@@ -192,6 +192,20 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void CodeThatNamesItsOwnDatabaseIsRestoredUnderTheNewName()
+        {
+            var guard = NewGuard(target: "drill");
+            string view = guard.Judge(new ScriptStatement("CREATE VIEW v AS SELECT `shop`.`t`.`a`, shop.f(1) AS b FROM `shop`.`t` JOIN shop.u ON u.id = t.id", 1)).Sql;
+            Assert.DoesNotContain("shop", view);
+            Assert.Contains("`t`.`a`", view);
+            Assert.Contains("f(1)", view);
+            // An alias that happens to be called like the database stays as written.
+            string alias = guard.Judge(new ScriptStatement("CREATE VIEW w AS SELECT shop.a FROM t AS shop", 1)).Sql;
+            Assert.Contains("shop.a", alias);
+            Refused(NewGuard(target: "drill"), "CREATE VIEW x AS SELECT * FROM other.t");
+        }
+
+        [Fact]
         public void TrustedStoredCodeMayNameOtherDatabasesButNeverHideASecondStatement()
         {
             var trusted = NewGuard(new RestoreOptions { TrustStoredCode = true });

@@ -467,6 +467,15 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void AViewNamingItsOwnDatabaseWorksRestoredUnderAnotherName()
+        {
+            string path = Craft("CREATE TABLE first_table (i INT);\nINSERT INTO first_table VALUES (1),(2);\nCREATE VIEW v AS SELECT COUNT(*) AS n FROM `shop`.`first_table`;");
+            Assert.True(RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default).Verified);
+            Assert.Equal(2L, Convert.ToInt64(TestServer.Scalar("SELECT n FROM v", target)));
+            Assert.DoesNotContain("`shop`", (string)TestServer.Scalar($"SELECT VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'v'")!);
+        }
+
+        [Fact]
         public void DefinersAreTheRestoringUserByDefault()
         {
             string path = Craft("CREATE TABLE a (i INT);\nCREATE DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW v AS SELECT i FROM a;");

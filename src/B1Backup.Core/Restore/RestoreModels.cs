@@ -40,9 +40,6 @@ namespace B1Backup.Core.Restore
         /// <summary>Loading is bound by the server: a few more connections than cores keep it busy.</summary>
         public static int DefaultConnections => Math.Max(4, Math.Min(16, Environment.ProcessorCount * 2));
 
-        /// <summary>Databases that views, routines, triggers or events of a mysqldump script name: each must be the target.</summary>
-        public List<(string Database, ScriptStatement Statement)> ObjectDatabaseReferences { get; } = new List<(string, ScriptStatement)>();
-
         /// <summary>Tables the script creates: checked against the restored database.</summary>
         public List<string> TableNames { get; } = new List<string>();
     }

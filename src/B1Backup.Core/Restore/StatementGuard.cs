@@ -84,9 +84,6 @@ namespace B1Backup.Core.Restore
         /// <summary>Every executable comment met, so that verdicts given before the server was known can be checked against it.</summary>
         public List<(ConditionalMarker Marker, long Version)> Conditionals { get; } = new List<(ConditionalMarker, long)>();
 
-        /// <summary>With no target given: the databases that view, routine, trigger and event definitions name.</summary>
-        public List<(string Database, ScriptStatement Statement)> ObjectDatabaseReferences { get; } = new List<(string, ScriptStatement)>();
-
         /// <summary>Whether any statement judged so far creates a stored function or a trigger (binary logging makes those need more).</summary>
         public bool CreatesFunctionsOrTriggers { get; private set; }
 
@@ -1162,27 +1159,27 @@ namespace B1Backup.Core.Restore
                     }
                 }
 
-                if (guard.Options.TrustStoredCode)
-                {
-                    return;
-                }
-
-                string? forbidden = Forbidden(from, count);
+                bool trusted = guard.Options.TrustStoredCode;
+                string? forbidden = trusted ? null : Forbidden(from, count);
                 if (forbidden != null)
                 {
                     throw Refused($"its {kind.ToLowerInvariant()} code {forbidden.Substring(3)}; pass -TrustStoredCode to restore it anyway");
                 }
 
-                foreach (string database in ReferencedDatabases(from))
+                foreach (var (index, database, certain) in ReferencedDatabases(from))
                 {
-                    if (database == guard.target || string.Equals(database, "information_schema", StringComparison.OrdinalIgnoreCase))
+                    // Restored under another name, the code's own database qualifier would keep pointing at the
+                    // source: where the name is certainly a database (a three-part name, a routine call, a
+                    // table after FROM/JOIN/...), it is left out, so the code names its own database.
+                    if (certain && guard.target != null && database == Source && Source != guard.target)
                     {
+                        cuts.Add((tokens[index].Start, tokens[index + 1].End));
                         continue;
                     }
 
-                    if (guard.target == null && !SystemDatabases.Contains(database))
+                    // Without a target yet (reading the backup before the server), the check is made again with it.
+                    if (trusted || guard.target == null || database == guard.target || string.Equals(database, "information_schema", StringComparison.OrdinalIgnoreCase))
                     {
-                        guard.ObjectDatabaseReferences.Add((database, statement));
                         continue;
                     }
 
@@ -1195,7 +1192,7 @@ namespace B1Backup.Core.Restore
             /// call, of a qualified name after FROM/JOIN/INTO/UPDATE/TABLE/CALL/..., and of any
             /// qualified name whose first part is a database of the server's or a system database.
             /// </summary>
-            private IEnumerable<string> ReferencedDatabases(int from)
+            private IEnumerable<(int Index, string Database, bool Certain)> ReferencedDatabases(int from)
             {
                 for (int i = from; i + 2 < count; i++)
                 {
@@ -1213,7 +1210,7 @@ namespace B1Backup.Core.Restore
                     bool knownDatabase = SystemDatabases.Contains(first) || (guard.OtherDatabases.Contains(first) && !string.Equals(first, guard.target, StringComparison.OrdinalIgnoreCase));
                     if (threeParts || call || tableContext || knownDatabase)
                     {
-                        yield return first;
+                        yield return (i, first, threeParts || call || tableContext);
                     }
                 }
             }
