@@ -293,7 +293,18 @@ namespace B1Backup.Core.Engine
                     buffer.AppendHex(bytes, 0, bytes.Length);
                     break;
                 default:
-                    buffer.AppendLiteral(reader.GetString(ordinal));
+                    // ENUM and SET columns of CHARACTER SET binary arrive as bytes: written as hex, exactly.
+                    // (Their metadata says text; only the value tells. One read either way.)
+                    object value = reader.GetValue(ordinal);
+                    if (value is byte[] raw)
+                    {
+                        buffer.AppendHex(raw, 0, raw.Length);
+                    }
+                    else
+                    {
+                        buffer.AppendLiteral(value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
+                    }
+
                     break;
             }
         }
@@ -355,11 +366,14 @@ namespace B1Backup.Core.Engine
         {
             string label = item.Kind.Substring(0, 1) + item.Kind.Substring(1).ToLowerInvariant();
             output.Write("--\n-- " + label + " " + CommentName(item.Name) + "\n--\n");
-            output.Write(drop + ";\n");
+
+            // The object's sql_mode comes first: DROP PACKAGE exists only under sql_mode=ORACLE.
             if (item.SqlMode != null)
             {
                 output.Write("SET SESSION sql_mode = " + Sql.Literal(item.SqlMode) + ";\n");
             }
+
+            output.Write(drop + ";\n");
 
             if (timeZone != null)
             {
@@ -368,7 +382,10 @@ namespace B1Backup.Core.Engine
 
             string delimiter = ChooseDelimiter(item.CreateStatement);
             output.Write("DELIMITER " + delimiter + "\n");
-            output.Write(item.CreateStatement + delimiter + "\n");
+            // A body that ends in a '-- ' or '#' comment would swallow a delimiter on the same line.
+            string lastLine = item.CreateStatement.Substring(item.CreateStatement.LastIndexOf('\n') + 1);
+            bool endsInComment = lastLine.IndexOf("--", StringComparison.Ordinal) >= 0 || lastLine.IndexOf('#') >= 0;
+            output.Write(item.CreateStatement + (endsInComment ? "\n" : string.Empty) + delimiter + "\n");
             output.Write("DELIMITER ;\n");
             if (item.SqlMode != null)
             {

@@ -1155,7 +1155,9 @@ namespace B1Backup.Core.Restore
                     }
                     else if (token.Kind == SqlTokenKind.Semicolon && depth == 0)
                     {
-                        throw Refused("it holds a second statement after the end of its body");
+                        throw Refused(guard.Dialect.SqlMode?.Contains("ORACLE") == true
+                            ? "it is Oracle-mode stored code with ';' outside BEGIN ... END (a package or declarations), which this restore cannot yet tell from a second statement; restore it with the mariadb client"
+                            : "it holds a second statement after the end of its body");
                     }
                 }
 
