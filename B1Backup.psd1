@@ -23,6 +23,7 @@
         'Invoke-B1RestoreDrill'
         'Test-B1Rpo'
         'Register-B1BackupSchedule'
+        'Test-B1DatabaseAccess'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
