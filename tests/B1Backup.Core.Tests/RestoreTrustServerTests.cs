@@ -476,6 +476,63 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void ACraftedDataPartIsRefusedBeforeAnInPlaceRestoreDropsTheTarget()
+        {
+            string source = TestServer.CreateDatabase("b1datapart");
+            try
+            {
+                TestServer.Execute("CREATE TABLE orders (id INT PRIMARY KEY); INSERT INTO orders VALUES (1), (2)", source);
+                var backup = TestScripts.Backup(source, folder);
+
+                // Replace the data part with one that deletes, and make the checksum, manifest and offsets match.
+                var manifest = BackupManifest.TryRead(backup.FullName)!;
+                byte[] file = File.ReadAllBytes(backup.FullName);
+                int data = manifest.Members.FindIndex(m => m.Kind == "Data");
+                byte[] evil;
+                using (var buffer = new MemoryStream())
+                {
+                    using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+                    {
+                        byte[] sql = Encoding.UTF8.GetBytes($"DELETE FROM `{victim}`.`t1`;\n");
+                        gzip.Write(sql, 0, sql.Length);
+                    }
+
+                    evil = buffer.ToArray();
+                }
+
+                using (var rebuilt = new MemoryStream())
+                {
+                    long offset = 0;
+                    for (int i = 0; i < manifest.Members.Count; i++)
+                    {
+                        var member = manifest.Members[i];
+                        byte[] bytes = i == data ? evil : file.AsSpan((int)member.Offset, (int)member.Length).ToArray();
+                        rebuilt.Write(bytes, 0, bytes.Length);
+                        member.Offset = offset;
+                        member.Length = bytes.Length;
+                        offset += bytes.Length;
+                    }
+
+                    File.WriteAllBytes(backup.FullName, rebuilt.ToArray());
+                }
+
+                manifest.Size = new FileInfo(backup.FullName).Length;
+                manifest.Sha256 = ChecksumFile.ComputeSha256(backup.FullName);
+                File.WriteAllText(BackupManifest.PathFor(backup.FullName), manifest.ToJson());
+                File.WriteAllText(ChecksumFile.PathFor(backup.FullName), ChecksumFile.FormatLine(manifest.Sha256, Path.GetFileName(backup.FullName)));
+
+                string before = State();
+                var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, target, null, _ => { }, default, RestoreMode.InPlace));
+                Assert.Equal("StatementRefused", e.ErrorId);
+                Assert.Equal(before, State());
+            }
+            finally
+            {
+                TestServer.DropDatabase(source);
+            }
+        }
+
+        [Fact]
         public void DefinersAreTheRestoringUserByDefault()
         {
             string path = Craft("CREATE TABLE a (i INT);\nCREATE DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW v AS SELECT i FROM a;");

@@ -242,6 +242,26 @@ namespace B1Backup.Core.Restore
             }
         }
 
+        private static void JudgeDataParts(VerifiedFile source, BackupManifest manifest, MemberCipher? cipher, StatementGuard guard)
+        {
+            for (int index = 0; index < manifest.Members.Count; index++)
+            {
+                if (manifest.Members[index].Kind != "Data")
+                {
+                    continue;
+                }
+
+                using var content = ArchiveReader.OpenMember(source, manifest, index, cipher, out var range);
+                var statements = guard.Reader(content, dataPart: true).ReadStatements().GetEnumerator();
+                while (NextStatement(statements, range, source.Path))
+                {
+                    guard.JudgeData(statements.Current);
+                }
+
+                range.Finish();
+            }
+        }
+
         /// <summary>Databases a restore never writes into: the server's own.</summary>
         private static readonly HashSet<string> SystemDatabases = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -269,7 +289,7 @@ namespace B1Backup.Core.Restore
                 StatementGuard guard;
                 try
                 {
-                    guard = Screen(plan, targetDatabase, admin, options ?? new RestoreOptions(), log);
+                    guard = Screen(plan, targetDatabase, admin, options ?? new RestoreOptions(), log, judgeData: mode == RestoreMode.InPlace);
                 }
                 catch (B1BackupException e) when (e.ErrorId != "StatementRefused")
                 {
@@ -455,7 +475,7 @@ namespace B1Backup.Core.Restore
         /// run it reads them: the whole script of a mysqldump file; the definitions of a B1Backup file
         /// (its data parts, INSERTs only, are judged strictly as they load into the staging copy).
         /// </summary>
-        private static StatementGuard Screen(RestorePlan plan, string target, MySqlConnection admin, RestoreOptions options, Action<string> log)
+        private static StatementGuard Screen(RestorePlan plan, string target, MySqlConnection admin, RestoreOptions options, Action<string> log, bool judgeData)
         {
             var flavor = SnapshotSession.DetectFlavor(admin);
             var guard = new StatementGuard(plan.SourceDatabase, target, new SqlDialect(flavor), options);
@@ -480,6 +500,12 @@ namespace B1Backup.Core.Restore
             if (ParallelLoader.CanLoad(plan))
             {
                 JudgeDefinitions(plan.Source!, plan.Manifest!, plan.Cipher, guard);
+                if (judgeData)
+                {
+                    // In place there is no staging copy to absorb a refusal half-way: the data parts are read first too.
+                    JudgeDataParts(plan.Source!, plan.Manifest!, plan.Cipher, guard);
+                }
+
                 RefuseStoredCodeTheBinlogBlocks(admin, guard);
                 return guard;
             }
