@@ -149,4 +149,18 @@ Describe 'Test-B1Rpo' {
     It 'says $false to a runbook when there is no backup at all' {
         Test-B1Rpo -Path (Join-Path $TestDrive 'nothing') -Quiet | Should -BeExactly $false
     }
+
+    It 'never reports silence as health: no folder, or nothing of what was asked, is a failing status and an error' {
+        $errors = $null
+        $status = Test-B1Rpo -Path (Join-Path $TestDrive 'nothing') -ErrorVariable errors -ErrorAction SilentlyContinue
+        $status.Passed | Should -BeFalse
+        $status.Message | Should -Match 'does not exist'
+        $errors[0].FullyQualifiedErrorId | Should -Match '^RpoNotMet'
+        { Test-B1Rpo -Path (Join-Path $TestDrive 'nothing') -ErrorAction Stop } | Should -Throw
+        $qa = Test-B1Rpo -Path $root -Environment qa -ErrorAction SilentlyContinue
+        $qa.Environment | Should -Be 'qa'
+        $qa.Passed | Should -BeFalse
+        @(Test-B1Rpo -Path $root -Environment production -MaxAge '30.00:00:00' -ErrorVariable none -ErrorAction SilentlyContinue).Passed | Should -Be @($true)
+        $none | Should -BeNullOrEmpty
+    }
 }

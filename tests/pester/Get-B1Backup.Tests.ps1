@@ -67,8 +67,14 @@ Describe 'Get-B1Backup' {
         try { @(Get-B1Backup -Path ./backups).Count | Should -Be 3 } finally { Pop-Location }
     }
 
-    It 'returns nothing for a root that does not exist' {
-        @(Get-B1Backup -Path (Join-Path $TestDrive 'none')).Count | Should -Be 0
+    It 'says so for a root that does not exist, and for an environment folder given as the root' {
+        $err = $null
+        try { Get-B1Backup -Path (Join-Path $TestDrive 'none') -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Match '^BackupRootNotFound'
+        $err = $null
+        try { Get-B1Backup -Path (Join-Path $root 'staging') -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Match '^BackupRootIsEnvironmentFolder'
+        $err.Exception.Message | Should -Match ([regex]::Escape($root))
     }
 
     It 'shows a table at the prompt with human sizes' {

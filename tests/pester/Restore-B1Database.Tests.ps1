@@ -127,6 +127,18 @@ Describe 'Restore-B1Database' {
             } finally { Remove-Item Env:ENV_NAME }
         }
 
+        It 'treats a production backup restored over the database of its own name as production when nothing says otherwise' {
+            $prodBackup = Backup-B1Database -Path (Join-Path $TestDrive 'prodguard') -Database $source -Environment production
+            $err = $null
+            try { Restore-B1Database -Path $prodBackup.FullName -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Match '^ProductionRestoreNotConfirmed'
+            $err.Exception.Message | Should -Match 'backup is from production'
+            # Saying where it runs is enough; and another target is not the production database.
+            (Restore-B1Database -Path $prodBackup.FullName -Environment staging -Confirm:$false).Verified | Should -BeTrue
+            $other = New-MarkedDatabase
+            (Restore-B1Database -Path $prodBackup.FullName -TargetDatabase $other -Confirm:$false).Verified | Should -BeTrue
+        }
+
         It 'restores into production with -Force' {
             $target = New-MarkedDatabase
             $r = Restore-B1Database -Path $backup.FullName -TargetDatabase $target -Environment production -Force

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using B1Backup.Core;
 
@@ -29,6 +30,25 @@ namespace B1Backup.Commands
 
         /// <summary>A path as PowerShell sees it (relative to the current location, PSDrives resolved) made a file-system path.</summary>
         protected string ToFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        /// <summary>
+        /// A backup root that does not exist, or an environment folder given for the root, lists
+        /// nothing, and nothing must never look like "no problem": both are errors that say what to pass.
+        /// </summary>
+        protected void RequireBackupRoot(string root)
+        {
+            if (!System.IO.Directory.Exists(root))
+            {
+                ThrowEngineError(new B1BackupException("BackupRootNotFound", FailureKind.NotFound,
+                    $"The backup folder '{root}' does not exist. Pass the folder that holds the environment folders (Backup-B1Database -Path), for example ./backups."), root);
+            }
+
+            if (System.IO.Directory.EnumerateFiles(root, "backup_*").Any(f => B1Backup.Core.Store.BackupName.TryParse(System.IO.Path.GetFileName(f), out _, out _, out _)))
+            {
+                ThrowEngineError(new B1BackupException("BackupRootIsEnvironmentFolder", FailureKind.InvalidArgument,
+                    $"'{root}' holds backup files itself: it is an environment folder. Pass its parent, '{System.IO.Path.GetDirectoryName(root.TrimEnd('/', '\\'))}', and select the environment with -Environment."), root);
+            }
+        }
 
         private static ErrorCategory ToCategory(FailureKind kind) => kind switch
         {

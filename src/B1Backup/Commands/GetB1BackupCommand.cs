@@ -41,6 +41,7 @@ namespace B1Backup.Commands
         protected override void EndProcessing()
         {
             string root = ToFileSystemPath(Path);
+            RequireBackupRoot(root);
             if (Partial)
             {
                 foreach (var file in BackupStore.ListPartial(root))

@@ -64,8 +64,9 @@ namespace B1Backup.Commands
 
                 if (!Force && string.Equals(lastGood, backup.FullName, StringComparison.Ordinal))
                 {
-                    WriteEngineError(new B1BackupException("LastGoodBackup", FailureKind.PermissionDenied,
-                        $"'{backup.Name}' is the newest backup of environment '{backup.Environment}'{(backup.Database != null ? $" and database '{backup.Database}'" : string.Empty)} that passes its checksum, so it is kept. Pass -Force to delete it anyway."), backup);
+                    // Keeping it is the rule working, not a failure: a retention runbook under
+                    // $ErrorActionPreference = 'Stop' must go on deleting the older backups.
+                    WriteWarning($"'{backup.Name}' is the newest backup of environment '{backup.Environment}'{(backup.Database != null ? $" and database '{backup.Database}'" : string.Empty)} that passes its checksum, so it is kept. Pass -Force to delete it anyway.");
                     continue;
                 }
 

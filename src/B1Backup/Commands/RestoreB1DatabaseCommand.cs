@@ -93,7 +93,18 @@ namespace B1Backup.Commands
             }
 
             string environment = Environment ?? EnvironmentName.FromVariable() ?? string.Empty;
-            if (!Confirmed(target, settings.Server, System.IO.Path.GetFileName(path), environment))
+            string? why = null;
+            if (environment.Length == 0 && target == plan.SourceDatabase
+                && B1Backup.Core.Store.BackupName.TryParse(System.IO.Path.GetFileName(path), out string backupEnvironment, out _, out _)
+                && EnvironmentName.IsProduction(backupEnvironment))
+            {
+                // Nothing says where this runs: a production backup restored over the database of its own
+                // name is most likely production. Treated as such; -Environment says otherwise.
+                environment = backupEnvironment;
+                why = $"(The backup is from {backupEnvironment} and the target has its database's name; no -Environment or ENV_NAME says otherwise.)";
+            }
+
+            if (!Confirmed(target, settings.Server, System.IO.Path.GetFileName(path), environment, why))
             {
                 return;
             }
@@ -135,7 +146,7 @@ namespace B1Backup.Commands
         }
 
         /// <summary>ShouldProcess, then for production the typed phrase; -Confirm:$false alone never skips the phrase.</summary>
-        private bool Confirmed(string target, string server, string backupName, string environment)
+        private bool Confirmed(string target, string server, string backupName, string environment, string? why)
         {
             bool skipPrompt = Force && !IsBound("Confirm") && !IsBound("WhatIf");
             if (!skipPrompt && !ShouldProcess($"database {target} on {server}", $"Overwrite with backup {backupName}"))
@@ -151,7 +162,7 @@ namespace B1Backup.Commands
             string? typed = null;
             try
             {
-                Host.UI.WriteLine($"You are about to overwrite the PRODUCTION database {target} on {server} with {backupName}.");
+                Host.UI.WriteLine($"You are about to overwrite the PRODUCTION database {target} on {server} with {backupName}." + (why != null ? " " + why : string.Empty));
                 Host.UI.Write($"Type {ProductionPhrase} to continue: ");
                 typed = Host.UI.ReadLine();
             }
@@ -167,7 +178,7 @@ namespace B1Backup.Commands
 
             WriteEngineError(new B1BackupException("ProductionRestoreNotConfirmed", FailureKind.SecurityError,
                 typed == null
-                    ? $"Restoring into production needs the typed phrase '{ProductionPhrase}', and this session cannot prompt (non-interactive). Nothing was changed. In a runbook that is meant to do this, pass -Force."
+                    ? $"Restoring into production needs the typed phrase '{ProductionPhrase}', and this session cannot prompt (non-interactive). Nothing was changed. In a runbook that is meant to do this, pass -Force." + (why != null ? " " + why : string.Empty)
                     : $"The phrase was not '{ProductionPhrase}'; the restore into production was aborted. Nothing was changed."), target);
             return false;
         }

@@ -38,25 +38,47 @@ namespace B1Backup.Commands
 
         protected override void EndProcessing()
         {
-            var environment = new WildcardPattern(Environment, WildcardOptions.IgnoreCase);
-            var database = new WildcardPattern(Database, WildcardOptions.IgnoreCase);
-            var backups = BackupStore.List(ToFileSystemPath(Path), DateTime.Now)
-                .Where(b => environment.IsMatch(b.Environment) && database.IsMatch(b.Database ?? string.Empty));
-            var statuses = RpoCheck.Evaluate(backups, MaxAge).ToList();
-            if (Quiet)
+            string root = ToFileSystemPath(Path);
+            bool rootExists = System.IO.Directory.Exists(root);
+            if (rootExists)
             {
-                WriteObject(statuses.Count > 0 && statuses.All(s => s.Passed));
-                return;
+                RequireBackupRoot(root);
             }
 
+            var environment = new WildcardPattern(Environment, WildcardOptions.IgnoreCase);
+            var database = new WildcardPattern(Database, WildcardOptions.IgnoreCase);
+            var backups = rootExists
+                ? BackupStore.List(root, DateTime.Now).Where(b => environment.IsMatch(b.Environment) && database.IsMatch(b.Database ?? string.Empty))
+                : Enumerable.Empty<BackupInfo>();
+            var statuses = RpoCheck.Evaluate(backups, MaxAge).ToList();
             if (statuses.Count == 0)
             {
-                WriteWarning($"No backups of environment '{Environment}' and database '{Database}' under '{Path}': the RPO cannot be met.");
+                // Nothing found is never "all green": it is a failing status of what was asked about.
+                statuses.Add(new RpoStatus
+                {
+                    Environment = Environment,
+                    Database = Database,
+                    MaxAge = MaxAge,
+                    Message = rootExists
+                        ? $"No backup of environment '{Environment}' and database '{Database}' under '{root}': the RPO cannot be met."
+                        : $"The backup folder '{root}' does not exist: there is no backup, and the RPO cannot be met.",
+                });
+            }
+
+            if (Quiet)
+            {
+                WriteObject(statuses.All(s => s.Passed));
+                return;
             }
 
             foreach (var status in statuses)
             {
                 WriteObject(status);
+                if (!status.Passed)
+                {
+                    // A runbook with -ErrorAction Stop (or $ErrorActionPreference = 'Stop') stops here.
+                    WriteEngineError(new B1Backup.Core.B1BackupException("RpoNotMet", B1Backup.Core.FailureKind.InvalidData, $"{status.Environment}/{status.Database}: {status.Message}"), status);
+                }
             }
         }
     }
