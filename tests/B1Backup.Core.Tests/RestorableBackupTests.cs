@@ -50,6 +50,16 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void ASystemVersionedTableIsBackedUpWithAWarningThatItsHistoryIsNotInIt()
+        {
+            TestServer.Execute("CREATE TABLE prices (id INT PRIMARY KEY, p INT) WITH SYSTEM VERSIONING; INSERT INTO prices VALUES (1, 10); UPDATE prices SET p = 11 WHERE id = 1", source);
+            var backup = TestScripts.Backup(source, root);
+            Assert.Contains(backup.Incomplete, m => m.Contains("history rows") && m.Contains("prices"));
+            Assert.True(TestScripts.Restore(backup.FullName, restored).Verified);
+            Assert.Equal(11, Convert.ToInt32(TestServer.Scalar("SELECT p FROM prices", restored)));
+        }
+
+        [Fact]
         public void OracleModePackagesAreRefusedWhenTheBackupIsMadeNamingThem()
         {
             using (var connection = TestServer.Open(source))
@@ -63,6 +73,82 @@ namespace B1Backup.Core.Tests
             Assert.Contains("pkg", e.Message);
             Assert.Contains("Oracle-mode", e.Message);
             Assert.Empty(Directory.GetFiles(Path.Combine(root, "test")));
+        }
+    }
+}
+
+namespace B1Backup.Core.Tests
+{
+    /// <summary>Every place a name is written: newlines, comment markers, backticks and quotes never become SQL, for our restore or the mariadb client.</summary>
+    public sealed class NameInjectionTests : IDisposable
+    {
+        private readonly string source = TestServer.CreateDatabase("b1names");
+        private readonly string victim = TestServer.CreateDatabase("b1victim");
+        private readonly string root = TestScripts.NewBackupRoot();
+
+        public NameInjectionTests() => TestServer.Execute("CREATE TABLE t1 (id INT); INSERT INTO t1 VALUES (1)", victim);
+
+        public void Dispose()
+        {
+            foreach (string db in new[] { source, victim, source + "_r", source + "_c" })
+            {
+                TestServer.DropDatabase(db);
+            }
+
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, true);
+            }
+        }
+
+        private static string Q(string name) => "`" + name.Replace("`", "``") + "`";
+
+        [Fact]
+        public void EvilNamesRoundTripThroughOurRestoreAndTheMariadbClient()
+        {
+            string drop = $"DROP DATABASE {Q(victim)}";
+            string[] names =
+            {
+                $"t\n{drop}; -- x",
+                $"u*/ {drop}; /*",
+                "v`q'\"w",
+                $"w\n#\n{drop};",
+            };
+            foreach (string name in names)
+            {
+                TestServer.Execute($"CREATE TABLE {Q(name)} (id INT PRIMARY KEY); INSERT INTO {Q(name)} VALUES (7)", source);
+            }
+
+            TestServer.Execute($"CREATE VIEW {Q("view\n" + drop + "; --")} AS SELECT id FROM {Q(names[2])};" +
+                $"CREATE PROCEDURE {Q("proc\n" + drop + "; #")}() SELECT 1;" +
+                $"CREATE FUNCTION {Q("func */ " + drop + " /*")}() RETURNS INT DETERMINISTIC RETURN 1;" +
+                $"CREATE TRIGGER {Q("trg\n" + drop + "; --x")} BEFORE INSERT ON {Q(names[0])} FOR EACH ROW SET NEW.id = NEW.id;" +
+                $"CREATE EVENT {Q("evt\n" + drop + ";")} ON SCHEDULE EVERY 1 DAY DISABLE DO SELECT 1;" +
+                $"CREATE SEQUENCE {Q("seq\n" + drop + "; --")}", source);
+
+            var backup = TestScripts.Backup(source, root);
+            Assert.True(TestScripts.Restore(backup.FullName, source + "_r").Verified);
+            DatabaseComparer.AssertSame(source, source + "_r");
+
+            // The documented other way: gunzip -c <file> | mariadb <database>.
+            TestServer.Execute($"CREATE DATABASE {Q(source + "_c")}");
+            var settings = TestServer.Settings;
+            var start = new System.Diagnostics.ProcessStartInfo("bash")
+            {
+                ArgumentList = { "-c", "set -o pipefail; gunzip -c \"$0\" | mariadb --no-defaults --host=\"$1\" --port=\"$2\" --user=\"$3\" --ssl-ca=\"$4\" \"$5\"", backup.FullName, settings.Host, settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), settings.User, settings.SslCaPath ?? string.Empty, source + "_c" },
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            start.Environment["MYSQL_PWD"] = settings.ToConnectionStringBuilder().Password;
+            using (var process = System.Diagnostics.Process.Start(start)!)
+            {
+                string errors = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                Assert.True(process.ExitCode == 0, errors);
+            }
+
+            DatabaseComparer.AssertSame(source, source + "_c");
+            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM {Q(victim)}.t1")));
         }
     }
 }

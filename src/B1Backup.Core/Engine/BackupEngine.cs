@@ -175,6 +175,13 @@ namespace B1Backup.Core.Engine
                 try
                 {
                     var catalog = CatalogReader.Read(session.Readers[0], database, session.Flavor);
+                    foreach (string versioned in catalog.VersionedTables)
+                    {
+                        string lack = $"the history rows of the system-versioned table {Sql.Identifier(versioned)}: only its current rows are backed up, and a restore gives them new row_start times";
+                        manifest.Incomplete.Add(lack);
+                        log("WARNING: this backup lacks " + lack + ".");
+                    }
+
                     if (session.Flavor.HasRoutinesTriggersEvents)
                     {
                         foreach (string missing in ObjectVisibility.MayBeMissing(session.Readers[0], database))

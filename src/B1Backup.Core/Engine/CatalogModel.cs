@@ -167,6 +167,9 @@ namespace B1Backup.Core.Engine
 
         public List<SchemaObject> Sequences { get; } = new List<SchemaObject>();
 
+        /// <summary>MariaDB system-versioned tables: their history rows are not in a backup, only their current rows.</summary>
+        public List<string> VersionedTables { get; } = new List<string>();
+
         public List<TableInfo> Tables { get; } = new List<TableInfo>();
 
         public List<SchemaObject> Routines { get; } = new List<SchemaObject>();

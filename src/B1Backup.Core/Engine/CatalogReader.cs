@@ -55,6 +55,11 @@ namespace B1Backup.Core.Engine
                         break;
                     default:
                         // BASE TABLE, SYSTEM VERSIONED (MariaDB) and anything else that holds rows.
+                        if (type == "SYSTEM VERSIONED")
+                        {
+                            catalog.VersionedTables.Add(name);
+                        }
+
                         string create = ShowCreate(connection, "TABLE", name, createColumn: 1, sqlModeColumn: null, charsetColumn: null).CreateStatement;
                         if (!columns.TryGetValue(name, out var tableColumns))
                         {
