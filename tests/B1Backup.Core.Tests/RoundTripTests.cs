@@ -107,6 +107,46 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void SakilaDumpedByMariadbDumpWithRoutinesTriggersEventsAndViewsRestores()
+        {
+            const string source = "sakila";
+            TestServer.DropDatabase(source);
+            TestServer.Execute("CREATE DATABASE sakila");
+            databases.Add(source);
+            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-schema.sql"));
+            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-data.sql"));
+            TestServer.Execute("CREATE EVENT tidy_rentals ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM rental WHERE 1 = 0", source);
+
+            Directory.CreateDirectory(Path.Combine(root, "legacy"));
+            string dump = Path.Combine(root, "legacy", "backup_legacy_20261201_000000.sql.gz");
+            var settings = TestServer.Settings;
+            var start = new System.Diagnostics.ProcessStartInfo("bash")
+            {
+                ArgumentList =
+                {
+                    "-c", "set -o pipefail; mariadb-dump --no-defaults --host=\"$1\" --port=\"$2\" --user=\"$3\" --ssl-ca=\"$4\" --routines --events --triggers --databases sakila | gzip > \"$0\" && cd \"$(dirname \"$0\")\" && sha256sum \"$(basename \"$0\")\" > \"$(basename \"$0\").sha256\"",
+                    dump, settings.Host, settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), settings.User, settings.SslCaPath ?? string.Empty,
+                },
+                RedirectStandardError = true,
+            };
+            start.Environment["MYSQL_PWD"] = settings.ToConnectionStringBuilder().Password;
+            using (var process = System.Diagnostics.Process.Start(start)!)
+            {
+                string errors = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                Assert.True(process.ExitCode == 0, errors);
+            }
+
+            string target = NewName("b1sakila_md");
+            var plan = Restore.RestoreEngine.Prepare(dump);
+            var restored = Restore.RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
+            Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
+            DatabaseComparer.AssertSame(source, target);
+            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{target}'")));
+            Assert.True(Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '{target}'")) >= 6);
+        }
+
+        [Fact]
         public void SakilaComesBackExactly()
         {
             // Sakila's views name their own database (sakila.actor), so the source must be called sakila.
