@@ -315,6 +315,12 @@ namespace B1Backup.Core.Tests
             Assert.DoesNotContain("by_b", withoutKeys);
             Assert.Equal("ALTER TABLE `t` ADD KEY `by_b` (`b`)", addKeys);
 
+            const string Sysbench = "CREATE TABLE `sbtest1` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `k` int(11) NOT NULL DEFAULT 0,\n  `c` char(120) NOT NULL DEFAULT '',\n  `pad` char(60) NOT NULL DEFAULT '' COMMENT 'a, b (c)',\n  PRIMARY KEY (`id`),\n  KEY `k_1` (`k`)\n) ENGINE=InnoDB AUTO_INCREMENT=250001 DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci";
+            Assert.True(IndexDeferral.TrySplit(Sysbench, out string sysbenchTable, out string sysbenchKeys));
+            Assert.Equal("CREATE TABLE `sbtest1` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `k` int(11) NOT NULL DEFAULT 0,\n  `c` char(120) NOT NULL DEFAULT '',\n  `pad` char(60) NOT NULL DEFAULT '' COMMENT 'a, b (c)',\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=250001 DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci", sysbenchTable);
+            Assert.Equal("ALTER TABLE `sbtest1` ADD KEY `k_1` (`k`)", sysbenchKeys);
+            Assert.False(IndexDeferral.TrySplit("CREATE TABLE `f` (\n  `a` int,\n  KEY `k` (`a`),\n  CONSTRAINT `fk` FOREIGN KEY (`a`) REFERENCES `g` (`a`)\n) ENGINE=InnoDB", out _, out _));
+
             const string Keyed = "CREATE TABLE `u` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `b` int(11) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  KEY `by_id_b` (`id`,`b`)\n) ENGINE=InnoDB";
             Assert.True(IndexDeferral.TrySplit(Keyed, out _, out string addBoth));
             Assert.Equal("ALTER TABLE `u` ADD KEY `by_id_b` (`id`,`b`)", addBoth);

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
-using B1Backup.Core.Engine;
+using System.Text;
+using B1Backup.Core.Lexing;
 
 namespace B1Backup.Core.Restore
 {
@@ -10,54 +10,62 @@ namespace B1Backup.Core.Restore
     /// Loading rows into a table without its secondary indexes and adding them afterwards (one sorted
     /// build each) is much cheaper than updating them row by row. Only plain KEYs are deferred, and
     /// only on tables without foreign keys, FULLTEXT or SPATIAL indexes, so SHOW CREATE TABLE after
-    /// the restore is exactly what it was.
+    /// the restore is exactly what it was. The statement is read by the restore's own lexer: its
+    /// definitions are the comma-separated parts of the outermost parentheses.
     /// </summary>
     internal static class IndexDeferral
     {
-        private static readonly Regex CreateTable = new Regex(@"\A\s*CREATE\s+TABLE\s+(?<name>`(?:[^`]|``)+`)\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
-        private static readonly Regex AutoIncrementColumn = new Regex(@"^\s*(?<col>`(?:[^`]|``)+`)\s.*\bAUTO_INCREMENT\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
-        /// <summary>Is this an index (PRIMARY KEY, UNIQUE KEY, KEY) whose first column is <paramref name="column"/>?</summary>
-        private static bool LeadsWith(string definition, string column)
-        {
-            int open = definition.IndexOf('(');
-            return open >= 0 && Regex.IsMatch(definition, @"^\s*(?:PRIMARY\s+KEY|UNIQUE\s+KEY|KEY)\b", RegexOptions.IgnoreCase)
-                && string.CompareOrdinal(definition, open + 1, column, 0, column.Length) == 0;
-        }
-
         /// <summary>
-        /// Splits a SHOW CREATE TABLE statement into one without its plain KEY lines and the ALTER TABLE
+        /// Splits a CREATE TABLE statement into one without its plain KEY definitions and the ALTER TABLE
         /// that adds them back; false when nothing can be deferred.
         /// </summary>
         public static bool TrySplit(string statement, out string withoutKeys, out string addKeys)
         {
             withoutKeys = statement;
             addKeys = string.Empty;
-            var header = CreateTable.Match(statement);
-            if (!header.Success)
+            List<SqlToken> tokens;
+            try
+            {
+                tokens = SqlLexer.Tokenize(statement, new SqlDialect(SqlDialect.AssumedServer));
+            }
+            catch (SqlLexException)
             {
                 return false;
             }
 
-            var lines = statement.Split('\n');
-            int close = Array.FindLastIndex(lines, l => l.StartsWith(")", StringComparison.Ordinal));
-            if (close < 2 || !lines[0].TrimEnd().EndsWith("(", StringComparison.Ordinal))
+            // CREATE TABLE `name` ( definitions ) options
+            if (tokens.Count < 5 || !tokens[0].IsWord("CREATE") || !tokens[1].IsWord("TABLE") || tokens[2].Kind != SqlTokenKind.QuotedIdentifier || !tokens[3].IsSymbol('('))
             {
                 return false;
             }
 
-            var definitions = lines.Skip(1).Take(close - 1).Select(l => l.TrimEnd().TrimEnd(',')).ToList();
-            if (definitions.Any(d => Regex.IsMatch(d, @"^\s*(CONSTRAINT\b.*)?FOREIGN KEY\b|^\s*(FULLTEXT|SPATIAL)\b|^\s*(PERIOD|SYSTEM)\b", RegexOptions.IgnoreCase)))
+            var definitions = Definitions(tokens, 4, out int close);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            string Text(List<SqlToken> part) => statement.Substring(part[0].Start, part[part.Count - 1].End - part[0].Start);
+            bool Starts(List<SqlToken> part, string word) => part.Count > 0 && part[0].IsWord(word);
+            if (definitions.Any(d => Starts(d, "FOREIGN") || Starts(d, "FULLTEXT") || Starts(d, "SPATIAL") || Starts(d, "PERIOD") || Starts(d, "SYSTEM")
+                || (Starts(d, "CONSTRAINT") && d.Any(t => t.IsWord("FOREIGN")))))
             {
                 return false;
             }
 
             // The AUTO_INCREMENT column must lead some index when the table is created (error 1075): a
             // plain KEY that is the only one leading with it stays in the CREATE TABLE.
-            string? autoIncrement = definitions.Select(d => AutoIncrementColumn.Match(d)).Where(m => m.Success).Select(m => m.Groups["col"].Value).FirstOrDefault();
-            bool keyedElsewhere = autoIncrement != null && definitions.Any(d => !d.StartsWith("  KEY `", StringComparison.Ordinal) && LeadsWith(d, autoIncrement));
-            bool Deferrable(string d) => d.StartsWith("  KEY `", StringComparison.Ordinal) && (autoIncrement == null || keyedElsewhere || !LeadsWith(d, autoIncrement));
+            string? autoIncrement = definitions.Where(d => d.Count > 0 && d[0].Kind == SqlTokenKind.QuotedIdentifier && d.Any(t => t.IsWord("AUTO_INCREMENT"))).Select(d => d[0].Name).FirstOrDefault();
+            bool IsPlainKey(List<SqlToken> d) => Starts(d, "KEY") && d.Count > 2 && d[1].Kind == SqlTokenKind.QuotedIdentifier;
+            bool LeadsWithAutoIncrement(List<SqlToken> d)
+            {
+                int open = d.FindIndex(t => t.IsSymbol('('));
+                return autoIncrement != null && open >= 0 && open + 1 < d.Count && d[open + 1].Kind == SqlTokenKind.QuotedIdentifier && d[open + 1].Name == autoIncrement
+                    && (Starts(d, "KEY") || Starts(d, "PRIMARY") || Starts(d, "UNIQUE"));
+            }
+
+            bool keyedElsewhere = definitions.Any(d => !IsPlainKey(d) && LeadsWithAutoIncrement(d));
+            bool Deferrable(List<SqlToken> d) => IsPlainKey(d) && (keyedElsewhere || !LeadsWithAutoIncrement(d));
             var keys = definitions.Where(Deferrable).ToList();
             if (keys.Count == 0)
             {
@@ -65,9 +73,48 @@ namespace B1Backup.Core.Restore
             }
 
             var kept = definitions.Where(d => !Deferrable(d)).ToList();
-            withoutKeys = lines[0] + "\n" + string.Join(",\n", kept) + "\n" + string.Join("\n", lines.Skip(close));
-            addKeys = "ALTER TABLE " + header.Groups["name"].Value + " " + string.Join(", ", keys.Select(k => "ADD " + k.Trim()));
+            var builder = new StringBuilder(statement.Length);
+            builder.Append(statement, 0, tokens[3].End).Append('\n');
+            builder.Append(string.Join(",\n", kept.Select(d => "  " + Text(d))));
+            builder.Append('\n').Append(statement, tokens[close].Start, statement.Length - tokens[close].Start);
+            withoutKeys = builder.ToString();
+            addKeys = "ALTER TABLE " + statement.Substring(tokens[2].Start, tokens[2].End - tokens[2].Start) + " " + string.Join(", ", keys.Select(k => "ADD " + Text(k)));
             return true;
+        }
+
+        /// <summary>The comma-separated parts inside the parentheses that open at <paramref name="start"/>'s left; <paramref name="close"/> is the closing one.</summary>
+        private static List<List<SqlToken>> Definitions(List<SqlToken> tokens, int start, out int close)
+        {
+            var parts = new List<List<SqlToken>> { new List<SqlToken>() };
+            int depth = 0;
+            for (int i = start; i < tokens.Count; i++)
+            {
+                var token = tokens[i];
+                if (token.IsSymbol('('))
+                {
+                    depth++;
+                }
+                else if (token.IsSymbol(')'))
+                {
+                    if (depth == 0)
+                    {
+                        close = i;
+                        return parts;
+                    }
+
+                    depth--;
+                }
+                else if (token.IsSymbol(',') && depth == 0)
+                {
+                    parts.Add(new List<SqlToken>());
+                    continue;
+                }
+
+                parts[parts.Count - 1].Add(token);
+            }
+
+            close = -1;
+            return parts;
         }
     }
 }
