@@ -86,6 +86,42 @@ namespace B1Backup.Core.Tests
 
         public void Dispose() => Directory.Delete(folder, true);
 
+        private string Gzip(string name, params string[] members)
+        {
+            string path = Path.Combine(folder, name);
+            using (var file = File.Create(path))
+            {
+                foreach (string member in members)
+                {
+                    using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true);
+                    byte[] text = System.Text.Encoding.UTF8.GetBytes(member);
+                    gzip.Write(text, 0, text.Length);
+                }
+            }
+
+            return path;
+        }
+
+        private static void Sign(string path) =>
+            File.WriteAllText(ChecksumFile.PathFor(path), ChecksumFile.FormatLine(ChecksumFile.ComputeSha256(path), Path.GetFileName(path)));
+
+        [Fact]
+        public void DeepChecksReportBytesAfterTheLastGzipMemberButNotASecondMember()
+        {
+            const string Script = "-- Database: shop\nCREATE TABLE a (i INT);\nINSERT INTO a VALUES (1);\n";
+            string junk = Gzip("backup_prod_20261201_000000.sql.gz", Script + "-- Dump completed on 2026-12-01\n");
+            File.AppendAllText(junk, "this is not gzip at all, appended after the stream");
+            Sign(junk);
+            var result = DeepVerifier.Verify(junk);
+            Assert.False(result.Passed, result.Message);
+            Assert.Equal(ChecksumReason.TrailingData, result.Reason);
+
+            string two = Gzip("backup_prod_20261202_000000.sql.gz", Script, "INSERT INTO a VALUES (2);\n-- Dump completed on 2026-12-02\n");
+            Sign(two);
+            var whole = DeepVerifier.Verify(two);
+            Assert.True(whole.Passed, whole.Message);
+        }
+
         [Fact]
         public void InvalidUtf8OutsideStringsIsToldWithItsLine()
         {

@@ -43,6 +43,13 @@ namespace B1Backup.Core.Store
             }
 
             var manifest = BackupManifest.TryRead(path);
+            bool partsCoverFile = manifest != null && manifest.Members.Count > 0 && manifest.Members.Sum(m => m.Length) == new FileInfo(path).Length;
+            if (!partsCoverFile && ArchiveReader.CompressionOf(path) == CompressionKind.Gzip && GzipMembers.HasTrailingGarbage(path, content.UncompressedSize))
+            {
+                return Fail(result, ChecksumReason.TrailingData,
+                    "The file has bytes after its last gzip member that are not gzip: something was appended after it was written (its checksum file was made afterwards). Do not restore it; use another backup.");
+            }
+
             var guard = NewGuard(manifest);
             string? difference;
             try
