@@ -132,21 +132,7 @@ namespace B1Backup.Core.Tests
 
             // The documented other way: gunzip -c <file> | mariadb <database>.
             TestServer.Execute($"CREATE DATABASE {Q(source + "_c")}");
-            var settings = TestServer.Settings;
-            var start = new System.Diagnostics.ProcessStartInfo("bash")
-            {
-                ArgumentList = { "-c", "set -o pipefail; gunzip -c \"$0\" | mariadb --no-defaults --host=\"$1\" --port=\"$2\" --user=\"$3\" --ssl-ca=\"$4\" \"$5\"", backup.FullName, settings.Host, settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), settings.User, settings.SslCaPath ?? string.Empty, source + "_c" },
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            };
-            start.Environment["MYSQL_PWD"] = settings.ToConnectionStringBuilder().Password;
-            using (var process = System.Diagnostics.Process.Start(start)!)
-            {
-                string errors = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                Assert.True(process.ExitCode == 0, errors);
-            }
-
+            TestScripts.RunWithClient("gunzip -c \"$5\" | mariadb --no-defaults --host=\"$1\" --port=\"$2\" --user=\"$3\" --ssl-ca=\"$4\" \"$6\"", backup.FullName, source + "_c");
             DatabaseComparer.AssertSame(source, source + "_c");
             Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM {Q(victim)}.t1")));
         }

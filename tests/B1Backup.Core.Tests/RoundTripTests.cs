@@ -110,32 +110,12 @@ namespace B1Backup.Core.Tests
         public void SakilaDumpedByMariadbDumpWithRoutinesTriggersEventsAndViewsRestores()
         {
             const string source = "sakila";
-            TestServer.DropDatabase(source);
-            TestServer.Execute("CREATE DATABASE sakila");
             databases.Add(source);
-            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-schema.sql"));
-            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-data.sql"));
+            TestScripts.LoadSakila();
             TestServer.Execute("CREATE EVENT tidy_rentals ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM rental WHERE 1 = 0", source);
-
             Directory.CreateDirectory(Path.Combine(root, "legacy"));
             string dump = Path.Combine(root, "legacy", "backup_legacy_20261201_000000.sql.gz");
-            var settings = TestServer.Settings;
-            var start = new System.Diagnostics.ProcessStartInfo("bash")
-            {
-                ArgumentList =
-                {
-                    "-c", "set -o pipefail; mariadb-dump --no-defaults --host=\"$1\" --port=\"$2\" --user=\"$3\" --ssl-ca=\"$4\" --routines --events --triggers --databases sakila | gzip > \"$0\" && cd \"$(dirname \"$0\")\" && sha256sum \"$(basename \"$0\")\" > \"$(basename \"$0\").sha256\"",
-                    dump, settings.Host, settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), settings.User, settings.SslCaPath ?? string.Empty,
-                },
-                RedirectStandardError = true,
-            };
-            start.Environment["MYSQL_PWD"] = settings.ToConnectionStringBuilder().Password;
-            using (var process = System.Diagnostics.Process.Start(start)!)
-            {
-                string errors = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                Assert.True(process.ExitCode == 0, errors);
-            }
+            TestScripts.RunWithClient("mariadb-dump --no-defaults --host=\"$1\" --port=\"$2\" --user=\"$3\" --ssl-ca=\"$4\" --routines --events --triggers --databases sakila | gzip > \"$5\" && cd \"$(dirname \"$5\")\" && sha256sum \"$(basename \"$5\")\" > \"$(basename \"$5\").sha256\"", dump);
 
             string target = NewName("b1sakila_md");
             var plan = Restore.RestoreEngine.Prepare(dump);
@@ -151,11 +131,8 @@ namespace B1Backup.Core.Tests
         {
             // Sakila's views name their own database (sakila.actor), so the source must be called sakila.
             const string source = "sakila";
-            TestServer.DropDatabase(source);
-            TestServer.Execute("CREATE DATABASE sakila");
             databases.Add(source);
-            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-schema.sql"));
-            TestScripts.RunScript(source, TestScripts.RepositoryFile("tests/fixtures/sakila/sakila-data.sql"));
+            TestScripts.LoadSakila();
             var backup = TestScripts.Backup(source, root);
             Assert.Equal(16044, TestServer.Scalar($"SELECT COUNT(*) FROM `{source}`.rental") is long n ? n : -1);
             var manifest = BackupManifest.TryRead(backup.FullName);

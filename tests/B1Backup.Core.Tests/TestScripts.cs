@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using B1Backup.Core.Engine;
 using B1Backup.Core.Restore;
 using MySqlConnector;
@@ -34,6 +35,42 @@ namespace B1Backup.Core.Tests
                     command.ExecuteNonQuery();
                 }
             }
+        }
+
+        /// <summary>
+        /// Runs a bash command with the test server's connection as arguments: $1 host, $2 port, $3 user,
+        /// $4 CA file, then <paramref name="more"/> from $5; the password is in MYSQL_PWD, never on a command line.
+        /// </summary>
+        public static void RunWithClient(string command, params string[] more)
+        {
+            var settings = TestServer.Settings;
+            var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("set -o pipefail; " + command);
+            start.ArgumentList.Add("b1test");
+            foreach (string argument in new[] { settings.Host, settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), settings.User, settings.SslCaPath ?? string.Empty }.Concat(more))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["MYSQL_PWD"] = settings.ToConnectionStringBuilder().Password;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            process.StandardOutput.ReadToEndAsync();
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"'{command}' failed ({process.ExitCode}): {errors}");
+            }
+        }
+
+        /// <summary>Loads the Sakila sample into a fresh database called sakila (its views name that database).</summary>
+        public static void LoadSakila()
+        {
+            TestServer.DropDatabase("sakila");
+            TestServer.Execute("CREATE DATABASE sakila");
+            RunScript("sakila", RepositoryFile("tests/fixtures/sakila/sakila-schema.sql"));
+            RunScript("sakila", RepositoryFile("tests/fixtures/sakila/sakila-data.sql"));
         }
 
         public static string RepositoryFile(string relative)
