@@ -254,10 +254,6 @@ namespace B1Backup.Core.Tests
             Assert.Throws<SqlLexException>(() => Words("/*T![not_a_feature] ' */ ; DROP DATABASE victim; -- ' */", tidb));
             Assert.Equal(0, Words("/*T![placement] x */", maria));
             Assert.Equal(0, Words("/*!99999 /* nested */ x */", maria));
-            var recorded = new System.Collections.Generic.List<(ConditionalMarker, long)>();
-            SqlLexer.Tokenize("/*!80016 a */ /*!40101 b */", maria, recorded);
-            Assert.False(maria.AgreesWith(mysql, recorded));
-            Assert.True(maria.AgreesWith(new SqlDialect(SqlDialect.AssumedServer), recorded));
         }
 
         [Theory]

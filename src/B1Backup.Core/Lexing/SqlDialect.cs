@@ -144,19 +144,5 @@ namespace B1Backup.Core.Lexing
         {
             "auto_rand", "auto_rand_base", "clustered_index", "force_inc", "placement", "auto_id_cache", "ttl", "resource_group",
         };
-
-        /// <summary>True when every executable comment recorded under one dialect gets the same verdict under this one.</summary>
-        public bool AgreesWith(SqlDialect other, IEnumerable<(ConditionalMarker Marker, long Version)> comments)
-        {
-            foreach (var (marker, version) in comments)
-            {
-                if (Recognises(marker) != other.Recognises(marker) || Runs(marker, version) != other.Runs(marker, version))
-                {
-                    return false;
-                }
-            }
-
-            return Server.Kind == other.Server.Kind;
-        }
     }
 }

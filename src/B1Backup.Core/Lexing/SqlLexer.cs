@@ -14,7 +14,6 @@ namespace B1Backup.Core.Lexing
     {
         private readonly string text;
         private readonly SqlDialect dialect;
-        private readonly ICollection<(ConditionalMarker Marker, long Version)>? conditionals;
         private readonly List<SqlToken> pending = new List<SqlToken>(2);
         private bool inExecutable;
         private int executableStart;
@@ -22,18 +21,16 @@ namespace B1Backup.Core.Lexing
         private int lastEnd = -1;
         private bool lastWasName;
 
-        /// <param name="conditionals">Executable comments met are added here, when given.</param>
-        public SqlLexer(string text, SqlDialect dialect, ICollection<(ConditionalMarker Marker, long Version)>? conditionals = null)
+        public SqlLexer(string text, SqlDialect dialect)
         {
             this.text = text;
             this.dialect = dialect;
-            this.conditionals = conditionals;
         }
 
         /// <summary>Every token of <paramref name="text"/> at once: for statements of ordinary length.</summary>
-        public static List<SqlToken> Tokenize(string text, SqlDialect dialect, ICollection<(ConditionalMarker Marker, long Version)>? conditionals = null)
+        public static List<SqlToken> Tokenize(string text, SqlDialect dialect)
         {
-            var lexer = new SqlLexer(text, dialect, conditionals);
+            var lexer = new SqlLexer(text, dialect);
             var tokens = new List<SqlToken>();
             while (lexer.Next(out var token))
             {
@@ -87,7 +84,7 @@ namespace B1Backup.Core.Lexing
             }
             else if (c == '/' && i + 1 < text.Length && text[i + 1] == '*')
             {
-                i = Comment(text, i, dialect, conditionals, ref inExecutable, ref executableStart);
+                i = Comment(text, i, dialect, ref inExecutable, ref executableStart);
             }
             else if (c == '*' && i + 1 < text.Length && text[i + 1] == '/')
             {
@@ -236,7 +233,7 @@ namespace B1Backup.Core.Lexing
             throw new SqlLexException(quote == '`' || quote == '"' && !backslashEscapes ? "a quoted name that is never closed" : "a string that is never closed", start);
         }
 
-        private static int Comment(string text, int i, SqlDialect dialect, ICollection<(ConditionalMarker, long)>? conditionals, ref bool inExecutable, ref int executableStart)
+        private static int Comment(string text, int i, SqlDialect dialect, ref bool inExecutable, ref int executableStart)
         {
             int start = i;
             ConditionalMarker? marker = null;
@@ -289,7 +286,6 @@ namespace B1Backup.Core.Lexing
                 }
             }
 
-            conditionals?.Add((marker.Value, version));
             if (!dialect.Runs(marker.Value, version))
             {
                 // A skipped executable comment may hold one level of ordinary comments inside.

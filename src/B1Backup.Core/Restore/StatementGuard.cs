@@ -81,9 +81,6 @@ namespace B1Backup.Core.Restore
         /// <summary>Databases on the server besides the target: stored code that names one of them is refused.</summary>
         public ISet<string> OtherDatabases { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-        /// <summary>Every executable comment met, so that verdicts given before the server was known can be checked against it.</summary>
-        public List<(ConditionalMarker Marker, long Version)> Conditionals { get; } = new List<(ConditionalMarker, long)>();
-
         /// <summary>Whether any statement judged so far creates a stored function or a trigger (binary logging makes those need more).</summary>
         public bool CreatesFunctionsOrTriggers { get; private set; }
 
@@ -131,7 +128,7 @@ namespace B1Backup.Core.Restore
             {
                 // An INSERT's values are read one token at a time: a statement of many megabytes of tiny
                 // values must not become a list of millions of tokens. Anything else is read whole, within a bound.
-                var lexer = new SqlLexer(statement.Text, Dialect, Conditionals);
+                var lexer = new SqlLexer(statement.Text, Dialect);
                 var head = new List<SqlToken>();
                 bool insert = false;
                 while (lexer.Next(out var token))
