@@ -34,6 +34,9 @@ namespace B1Backup.Core.Drill
         public byte[]? EncryptionKey { get; set; }
 
         public int Connections { get; set; } = RestorePlan.DefaultConnections;
+
+        /// <summary>What the drill's restore may do beyond the default (definers kept, trusted stored code), as Restore-B1Database takes it.</summary>
+        public RestoreOptions Restore { get; set; } = new RestoreOptions();
     }
 
     public sealed class DrillCheck
@@ -156,7 +159,7 @@ namespace B1Backup.Core.Drill
                     }
 
                     created = true;
-                    var restored = RestoreEngine.Execute(plan, settings, result.ScratchDatabase, null, log, cancel);
+                    var restored = RestoreEngine.Execute(plan, settings, result.ScratchDatabase, null, log, cancel, RestoreMode.Staged, options.Restore);
                     result.RestoreDuration = watch.Elapsed;
                     Add(checks, "Restore", "Load", true, $"Restored into {result.ScratchDatabase} in {restored.Duration.TotalSeconds:N1} s ({restored.Mode}).");
 

@@ -64,6 +64,14 @@ namespace B1Backup.Commands
         [Parameter]
         public TimeSpan RpoTarget { get; set; } = TimeSpan.FromHours(24);
 
+        /// <summary>As Restore-B1Database -KeepDefiners: keep the backup's definers in the scratch database.</summary>
+        [Parameter]
+        public SwitchParameter KeepDefiners { get; set; }
+
+        /// <summary>As Restore-B1Database -TrustStoredCode: create stored code that names other databases or runs dynamic SQL.</summary>
+        [Parameter]
+        public SwitchParameter TrustStoredCode { get; set; }
+
         protected override void ProcessRecord()
         {
             BackupInfo? backup = ParameterSetName == "Path" ? Describe(ToFileSystemPath(Path)) : Newest();
@@ -82,6 +90,7 @@ namespace B1Backup.Commands
                 RpoTarget = RpoTarget,
                 SigningKey = ReadSigningKey(),
                 EncryptionKey = ReadEncryptionKey(),
+                Restore = new B1Backup.Core.Restore.RestoreOptions { KeepDefiners = KeepDefiners, TrustStoredCode = TrustStoredCode },
             };
             WriteProgress(new ProgressRecord(4, "Invoke-B1RestoreDrill", $"Drilling {backup.Name} on {settings.Server}"));
             DrillResult result;
