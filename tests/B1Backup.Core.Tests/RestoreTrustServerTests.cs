@@ -533,6 +533,37 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void DataPartsCommitInPiecesWhereTheServerBoundsTransactionsAndComeBackExactly()
+        {
+            string source = TestServer.CreateDatabase("b1pieces");
+            try
+            {
+                TestServer.Execute("CREATE TABLE big (id INT PRIMARY KEY, body LONGTEXT, note VARCHAR(600));" +
+                    "INSERT INTO big SELECT seq, IF(seq % 1000 = 0, REPEAT('x', 1500000), NULL), REPEAT('n', 500) FROM seq_1_to_4000", source);
+                var backup = TestScripts.Backup(source, folder);
+                long Commits() => Convert.ToInt64(TestServer.Scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_COMMIT'"));
+
+                long before = Commits();
+                Assert.True(RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, source + "_whole", null, _ => { }, default).Verified);
+                long whole = Commits() - before;
+
+                before = Commits();
+                var pieces = new RestoreOptions { TransactionBytes = 1 };
+                Assert.True(RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, source + "_pieces", null, _ => { }, default, RestoreMode.Staged, pieces).Verified);
+                long inPieces = Commits() - before;
+
+                Assert.True(inPieces > whole + 2, $"{inPieces} commits in pieces, {whole} whole");
+                DatabaseComparer.AssertSame(source, source + "_pieces");
+            }
+            finally
+            {
+                TestServer.DropDatabase(source);
+                TestServer.DropDatabase(source + "_whole");
+                TestServer.DropDatabase(source + "_pieces");
+            }
+        }
+
+        [Fact]
         public void DefinersAreTheRestoringUserByDefault()
         {
             string path = Craft("CREATE TABLE a (i INT);\nCREATE DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW v AS SELECT i FROM a;");

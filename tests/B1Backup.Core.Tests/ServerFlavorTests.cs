@@ -142,5 +142,13 @@ namespace B1Backup.Core.Tests
                 Assert.Contains("log_bin_trust_function_creators = 1", problem);
             }
         }
+    
+        [Theory]
+        [InlineData("8.0.11-TiDB-v6.1.0", 32L << 20)]
+        [InlineData("8.0.11-TiDB-v8.1.0", 32L << 20)]
+        [InlineData("10.11.6-MariaDB", null)]
+        [InlineData("8.0.36", null)]
+        public void RestoresCommitInPiecesOnlyWhereTheServerBoundsTransactions(string version, long? bytes) =>
+            Assert.Equal(bytes, ServerFlavor.FromVersion(version).RestoreTransactionBytes);
     }
 }

@@ -111,6 +111,13 @@ namespace B1Backup.Core.Engine
         }
 
         /// <summary>
+        /// The most a restore puts in one transaction on this server, in bytes of statements; null: a
+        /// whole data part. TiDB refuses transactions over 100 MB before 6.5 (error 8004) and counts
+        /// them against tidb_mem_quota_query after, so a large part commits in pieces there.
+        /// </summary>
+        public long? RestoreTransactionBytes => Kind == ServerKind.TiDb ? 32L << 20 : (long?)null;
+
+        /// <summary>
         /// Session settings each backup reader needs on this server: MySQL 8 caches table statistics
         /// for a day unless told not to (chunk planning reads them), and hides a generated invisible
         /// primary key from SHOW CREATE TABLE unless told to show it (8.0.30+).

@@ -172,11 +172,12 @@ namespace B1Backup.Core.Restore
         /// </summary>
         private void LoadRetryingDeadlocks(MySqlConnection connection, ManifestMember member, CancellationToken cancel)
         {
+            var committed = new CommittedStatements();
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    Load(connection, member, transaction: true, cancel);
+                    Load(connection, member, transaction: true, cancel, committed);
                     return;
                 }
                 catch (B1BackupException e) when (attempt < 5 && e.InnerException is MySqlException m && (m.Number == 1213 || m.Number == 1205))
@@ -188,9 +189,21 @@ namespace B1Backup.Core.Restore
             }
         }
 
-        /// <summary>Runs one member's statements, in one transaction for data; its bytes are checked against the verified ones before it commits.</summary>
-        private void Load(MySqlConnection connection, ManifestMember member, bool transaction, CancellationToken cancel)
+        /// <summary>How many statements of a data part are committed already: a retry after a lock conflict starts after them.</summary>
+        private sealed class CommittedStatements
         {
+            public int Count { get; set; }
+        }
+
+        /// <summary>
+        /// Runs one member's statements, in one transaction for data (in pieces where the server bounds
+        /// transactions); its bytes are checked against the verified ones before the last commit.
+        /// </summary>
+        private void Load(MySqlConnection connection, ManifestMember member, bool transaction, CancellationToken cancel, CommittedStatements? committed = null)
+        {
+            long? pieceBytes = transaction ? guard.Options.TransactionBytes ?? guard.Dialect.Server.RestoreTransactionBytes : null;
+            long sinceCommit = 0;
+            int ordinal = -1;
             int index = plan.Manifest!.Members.IndexOf(member);
             using var content = ArchiveReader.OpenMember(plan.Source!, plan.Manifest!, index, plan.Cipher, out var range);
             if (transaction)
@@ -204,6 +217,12 @@ namespace B1Backup.Core.Restore
             while (RestoreEngine.NextStatement(statements, range, plan.Path))
             {
                 var statement = statements.Current;
+                ordinal++;
+                if (committed != null && ordinal < committed.Count)
+                {
+                    continue;
+                }
+
                 cancel.ThrowIfCancellationRequested();
                 var judged = isData ? guard.JudgeData(statement) : guard.Judge(statement);
                 if (judged.Action != StatementAction.Execute)
@@ -240,6 +259,16 @@ namespace B1Backup.Core.Restore
                 }
 
                 RestoreEngine.ExecuteStatement(connection, judged, database, log, cancel);
+
+                // Commit only after an INSERT: what follows it never continues a value being built in a
+                // variable, so a retry can start right there.
+                if (pieceBytes != null && judged.Kind == "INSERT" && (sinceCommit += judged.Sql.Length) >= pieceBytes)
+                {
+                    SnapshotSession.Execute(connection, "COMMIT");
+                    SnapshotSession.Execute(connection, "START TRANSACTION");
+                    committed!.Count = ordinal + 1;
+                    sinceCommit = 0;
+                }
             }
 
             range.Finish();

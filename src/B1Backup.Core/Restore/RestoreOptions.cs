@@ -11,5 +11,8 @@ namespace B1Backup.Core.Restore
 
         /// <summary>How long the swap waits for sessions that hold the target's tables before it gives up (lock_wait_timeout).</summary>
         public int SwapLockWaitSeconds { get; set; } = 5;
+
+        /// <summary>Tests: commit data parts in pieces of this many bytes on any server, as TiDB needs (see ServerFlavor.RestoreTransactionBytes).</summary>
+        internal long? TransactionBytes { get; set; }
     }
 }
