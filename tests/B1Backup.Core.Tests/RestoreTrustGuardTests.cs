@@ -88,6 +88,9 @@ namespace B1Backup.Core.Tests
         [InlineData("CREATE PROCEDURE p() BEGIN DROP DATABASE victim; END")]
         [InlineData("CREATE PROCEDURE p() BEGIN SELECT 1 INTO OUTFILE '/tmp/x'; END")]
         [InlineData("CREATE PROCEDURE p() BEGIN SHUTDOWN; END")]
+        [InlineData("CREATE FUNCTION sys_exec RETURNS INTEGER SONAME 'lib_mysqludf_sys.so'")]
+        [InlineData("CREATE AGGREGATE FUNCTION f RETURNS REAL SONAME 'udf.so'")]
+        [InlineData("CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (HOST '127.0.0.1')")]
         // Engines and options that reach other servers and files.
         [InlineData("CREATE TABLE t (a INT) ENGINE=FEDERATED CONNECTION='mysql://root@127.0.0.1/victim/t'")]
         [InlineData("CREATE TABLE t (a INT) ENGINE = CONNECT TABLE_TYPE=CSV FILE_NAME='/etc/passwd'")]

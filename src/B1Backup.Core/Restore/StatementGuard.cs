@@ -1265,6 +1265,7 @@ namespace B1Backup.Core.Restore
                         case "KILL":
                         case "INSTALL":
                         case "UNINSTALL":
+                        case "SONAME":
                         case "FLUSH":
                         case "PURGE":
                         case "BINLOG":
