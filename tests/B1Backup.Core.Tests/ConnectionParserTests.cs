@@ -45,6 +45,13 @@ namespace B1Backup.Core.Tests
             Assert.Equal(password, s.ToConnectionStringBuilder().Password);
         }
 
+        [Theory]
+        [InlineData("mysql://u:p@h/db?ssl-mode=DISABLED", true)]
+        [InlineData("mysql://u:p@h/db?ssl-mode=PREFERRED", false)]
+        [InlineData("mysql://u:p@h/db", false)]
+        public void ThePublicKeyIsFetchedOnlyWhereTlsWasTurnedOff(string url, bool allowed) =>
+            Assert.Equal(allowed, Parse(url).ToConnectionStringBuilder().AllowPublicKeyRetrieval);
+
         [Fact]
         public void AnAdoPasswordSplitByASemicolonIsNeverNamedInAWarning()
         {

@@ -109,6 +109,10 @@ namespace B1Backup.Core.Connection
                 DefaultCommandTimeout = 0,
                 ApplicationName = "B1Backup",
                 UseAffectedRows = false,
+
+                // MySQL 8's caching_sha2_password needs the server's RSA key to send a password without
+                // TLS. Only where the user lowered TLS to Disabled (and was warned) is it fetched.
+                AllowPublicKeyRetrieval = TlsMode == TlsMode.Disabled,
             };
             if (Database != null)
             {
