@@ -119,14 +119,16 @@ function Start-B1TestServer {
     $server = [pscustomobject]@{
         Root = $root; DataDir = (Join-Path $root 'data'); Socket = (Join-Path $root 'mysqld.sock')
         Port = (Get-FreeTcpPort); Process = $null; Ca = $null; User = $script:TestUser; Password = $script:TestPassword
-        Url = $null; ErrorLog = (Join-Path $root 'error.log'); Tls = -not $Plaintext
+        Url = $null; ErrorLog = (Join-Path $root 'error.log'); Tls = -not $Plaintext; TmpDir = (Join-Path $root 'tmp')
     }
     try {
+        # Internal temporary tables of this server only, never in the /tmp another test server uses.
+        $null = New-Item -ItemType Directory -Force -Path $server.TmpDir
         Invoke-Native mariadb-install-db @('--no-defaults', "--datadir=$($server.DataDir)", '--user=root', '--auth-root-authentication-method=socket', '--skip-test-db') (Join-Path $root 'install.log')
         $arguments = @('--no-defaults', "--datadir=$($server.DataDir)", "--port=$($server.Port)", '--bind-address=127.0.0.1',
             "--socket=$($server.Socket)", '--user=root', "--pid-file=$(Join-Path $root 'mysqld.pid')", "--log-error=$($server.ErrorLog)",
             '--innodb-buffer-pool-size=256M', '--innodb-log-file-size=256M', '--skip-name-resolve', '--character-set-server=utf8mb4',
-            '--collation-server=utf8mb4_general_ci', '--event-scheduler=OFF') + $ExtraArguments
+            '--collation-server=utf8mb4_general_ci', '--event-scheduler=OFF', "--tmpdir=$($server.TmpDir)") + $ExtraArguments
         if (-not $Plaintext) {
             $certs = New-B1TestCertificates -Folder $root
             $server.Ca = $certs.Ca
