@@ -106,6 +106,18 @@ Describe 'Backup-B1Database' {
         $story | Should -Not -Match ([regex]::Escape([uri]::EscapeDataString($server.Password)))
     }
 
+    It 'shows with -WhatIf what it would back up and where, and writes nothing' {
+        $folder = Join-Path $TestDrive 'whatif'
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { $out = Backup-B1Database -Path $folder -Database $database -Environment staging -WhatIf } finally { Stop-Transcript | Out-Null }
+        $out | Should -BeNullOrEmpty
+        $said = Get-Content -Raw $transcript
+        $said | Should -Match ([regex]::Escape($database))
+        $said | Should -Match 'backup_staging_<yyyyMMdd_HHmmss>\.sql\.gz'
+        Test-Path (Join-Path $folder 'staging') | Should -BeFalse
+    }
+
     It 'is listed by Get-B1Backup with its tables and rows, read from the manifest' {
         $listed = Get-B1Backup -Path $root -Environment staging -Latest
         $listed.FullName | Should -Be $result.FullName

@@ -34,7 +34,8 @@ namespace B1Backup.Core.Restore
             this.settings = settings;
             this.staging = staging;
             this.target = target;
-            retired = StagingNames.For(target, "old");
+            // The same id as the staging copy's, so the two databases of one restore are recognisably a pair.
+            retired = staging.Replace(StagingNames.Marker + "new_", StagingNames.Marker + "old_");
             this.log = log;
         }
 
@@ -86,7 +87,9 @@ namespace B1Backup.Core.Restore
                 }
 
                 tablesSwapped = true;
-                log($"Swapped {incomingTables.Count} restored tables into {Sql.Identifier(target)} in one RENAME TABLE; the previous {outgoingTables.Count} are kept in {Sql.Identifier(retired)} until the swap completes.");
+                log(outgoingTables.Count > 0
+                    ? $"Swapped {incomingTables.Count} restored tables into {Sql.Identifier(target)} in one RENAME TABLE; the previous {outgoingTables.Count} are kept in {Sql.Identifier(retired)} until the swap completes."
+                    : $"Moved {incomingTables.Count} restored tables into {Sql.Identifier(target)}, which had none, in one RENAME TABLE.");
                 outgoingObjectsDropped = true;
                 foreach (var item in ObjectInstaller.NonTableObjects(outgoing).Where(o => o.Kind != "TRIGGER").Reverse())
                 {

@@ -406,7 +406,8 @@ namespace B1Backup.Core.Restore
             {
                 var started = Stopwatch.StartNew();
                 new ParallelLoader(plan, guard, database, plan.Connections, events, log).Run(progress, cancel);
-                log($"Loaded {plan.Manifest!.Members.Count} parts in {started.Elapsed.TotalSeconds:N1} s; verifying.");
+                int dataParts = plan.Manifest!.Members.Count(m => m.Kind == "Data");
+                log($"Loaded {dataParts} data parts and {plan.Manifest.Members.Count - dataParts} other parts in {started.Elapsed.TotalSeconds:N1} s; verifying.");
                 return;
             }
 

@@ -8,7 +8,7 @@ using B1Backup.Core.Store;
 namespace B1Backup.Commands
 {
     /// <summary>Backs up one database into &lt;Path&gt;/&lt;env&gt;/backup_&lt;env&gt;_&lt;yyyyMMdd_HHmmss&gt;.sql.gz with .sha256 and manifest sidecars.</summary>
-    [Cmdlet(VerbsData.Backup, "B1Database")]
+    [Cmdlet(VerbsData.Backup, "B1Database", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(BackupResult))]
     public sealed class BackupB1DatabaseCommand : ConnectionCmdlet
     {
@@ -38,6 +38,12 @@ namespace B1Backup.Commands
             var settings = ResolveConnection();
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
             var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(), EncryptionKey = ReadEncryptionKey() };
+            string file = System.IO.Path.Combine(request.Root, environment, $"backup_{environment}_<yyyyMMdd_HHmmss>{B1Backup.Core.Store.BackupName.Extension(Compression)}");
+            if (!ShouldProcess($"database {settings.Database ?? "(from the connection)"} on {settings.Server}", $"Back up to {file}"))
+            {
+                return;
+            }
+
             ProgressReporter<BackupProgress>? progress = null;
             progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
             {
