@@ -32,6 +32,11 @@ namespace B1Backup.Core.Restore
 
         public long Rows { get; internal set; }
 
+        /// <summary>A data part's SET of a large value's piece: the variable, and the piece's bytes (-1: set to NULL).</summary>
+        public string? Variable { get; internal set; }
+
+        public long PieceBytes { get; internal set; }
+
         /// <summary>The database a USE or CREATE DATABASE names.</summary>
         public string? Database { get; internal set; }
 

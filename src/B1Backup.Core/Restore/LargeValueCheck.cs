@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
 using B1Backup.Core.Engine;
 using MySqlConnector;
 
@@ -16,31 +15,22 @@ namespace B1Backup.Core.Restore
     /// </summary>
     internal sealed class LargeValueCheck
     {
-        private static readonly Regex Piece = new Regex(@"\ASET\s+@(?<var>b1_value\d+)\s*=\s*(?:(?<null>NULL)|CONCAT\(\s*@b1_value\d+\s*,\s*(?<piece>.*)\)|(?<piece>.*))\s*\z", RegexOptions.Singleline | RegexOptions.CultureInvariant);
-
         /// <summary>Variables built since the last INSERT, with about how many bytes they hold.</summary>
         private readonly Dictionary<string, long> building = new Dictionary<string, long>(StringComparer.Ordinal);
 
         public void Check(MySqlConnection connection, JudgedStatement statement, string? table)
         {
-            if (statement.Kind == "SET")
+            if (statement.Variable != null)
             {
-                var match = Piece.Match(statement.Sql);
-                if (!match.Success)
+                if (statement.PieceBytes < 0)
                 {
-                    return;
+                    building.Remove(statement.Variable);
+                }
+                else
+                {
+                    building[statement.Variable] = (building.TryGetValue(statement.Variable, out long sum) ? sum : 0) + statement.PieceBytes;
                 }
 
-                string name = match.Groups["var"].Value;
-                if (match.Groups["null"].Success)
-                {
-                    building.Remove(name);
-                    return;
-                }
-
-                string piece = match.Groups["piece"].Value.Trim();
-                long bytes = piece.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? (piece.Length - 2) / 2 : piece.Length;
-                building[name] = (building.TryGetValue(name, out long sum) ? sum : 0) + bytes;
                 return;
             }
 

@@ -23,7 +23,7 @@ namespace B1Backup.Core.Restore
         private static readonly Regex DataInsert = new Regex(@"\AINSERT\s+INTO\s+`(?<table>(?:[^`]|``)+)`\s*\((?:\s*`(?:[^`]|``)+`\s*,?)+\)\s*VALUES\s", Flags);
         // The data connections run in the loader's session (backslash escapes on), so a string ends where this pattern says.
         private const string Literal = @"(?:'(?:[^'\\]|\\.|'')*'|0x[0-9A-Fa-f]+)";
-        private static readonly Regex DataVariable = new Regex(@"\ASET\s+@b1_value\d+\s*=\s*(?:NULL|" + Literal + @"|CONCAT\(\s*@b1_value\d+\s*,\s*" + Literal + @"\s*\))\s*\z", Flags | RegexOptions.Singleline);
+        private static readonly Regex DataVariable = new Regex(@"\ASET\s+@(?<var>b1_value\d+)\s*=\s*(?:(?<null>NULL)|(?<piece>" + Literal + @")|CONCAT\(\s*@b1_value\d+\s*,\s*(?<piece>" + Literal + @")\s*\))\s*\z", Flags | RegexOptions.Singleline);
 
         /// <summary>Session variables a dump may set, and how a restore treats them.</summary>
         private static readonly Dictionary<string, StatementAction> SessionVariables = new Dictionary<string, StatementAction>(StringComparer.OrdinalIgnoreCase)
@@ -170,9 +170,16 @@ namespace B1Backup.Core.Restore
         {
             string text = statement.Text;
             // Only a SET can be a variable piece: an INSERT of megabytes is checked in one pass without copies.
-            if (text.StartsWith("SET", StringComparison.OrdinalIgnoreCase) && DataVariable.IsMatch(text))
+            var variable = text.StartsWith("SET", StringComparison.OrdinalIgnoreCase) ? DataVariable.Match(text) : null;
+            if (variable != null && variable.Success)
             {
-                return new JudgedStatement(StatementAction.Execute, text, statement.Line, "SET");
+                // What the loader needs to check that the value the pieces build is not cut to NULL.
+                string piece = variable.Groups["piece"].Value;
+                return new JudgedStatement(StatementAction.Execute, text, statement.Line, "SET")
+                {
+                    Variable = variable.Groups["var"].Value,
+                    PieceBytes = variable.Groups["null"].Success ? -1 : piece.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? (piece.Length - 2) / 2 : piece.Length,
+                };
             }
 
             var insert = DataInsert.Match(text);
