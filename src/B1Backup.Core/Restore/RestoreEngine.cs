@@ -262,16 +262,12 @@ namespace B1Backup.Core.Restore
             }
         }
 
-        /// <summary>Databases a restore never writes into: the server's own.</summary>
-        private static readonly HashSet<string> SystemDatabases = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            "mysql", "sys", "information_schema", "performance_schema", "metrics_schema", "inspection_schema",
-        };
-
         public static RestoreResult Execute(RestorePlan plan, ConnectionSettings settings, string targetDatabase,
             IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel, RestoreMode mode = RestoreMode.Staged, RestoreOptions? options = null)
         {
-            if (SystemDatabases.Contains(targetDatabase) || targetDatabase.IndexOf(StagingNames.Marker, StringComparison.OrdinalIgnoreCase) >= 0)
+            // The server's own databases (information_schema too: stored code may read it, a restore never writes it).
+            if (StatementGuard.SystemDatabases.Contains(targetDatabase) || string.Equals(targetDatabase, "information_schema", StringComparison.OrdinalIgnoreCase)
+                || targetDatabase.IndexOf(StagingNames.Marker, StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 throw new B1BackupException("TargetNotAllowed", FailureKind.SecurityError,
                     $"A restore never writes into {Sql.Identifier(targetDatabase)}: it is one of the server's own databases or a working copy of another restore. Name another target with -TargetDatabase. Nothing was changed.") { Target = targetDatabase };

@@ -51,7 +51,7 @@ namespace B1Backup.Core.Restore
         };
 
         /// <summary>Databases whose names in stored code always count as another database: the server's own.</summary>
-        private static readonly HashSet<string> SystemDatabases = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "mysql", "sys", "performance_schema", "metrics_schema", "inspection_schema" };
+        internal static readonly HashSet<string> SystemDatabases = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "mysql", "sys", "performance_schema", "metrics_schema", "inspection_schema" };
 
         private static readonly string[] ObjectKinds = { "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "PACKAGE" };
 
