@@ -150,5 +150,37 @@ namespace B1Backup.Core.Tests
         [InlineData("8.0.36", null)]
         public void RestoresCommitInPiecesOnlyWhereTheServerBoundsTransactions(string version, long? bytes) =>
             Assert.Equal(bytes, ServerFlavor.FromVersion(version).RestoreTransactionBytes);
+
+        [Theory]
+        // An integer first key column splits on every server.
+        [InlineData("10.11.6-MariaDB", "id", "id", null, "id")]
+        [InlineData("8.0.11-TiDB-v7.5.1", "id", "id", "CLUSTERED", "id")]
+        // A text key, or none: only TiDB has a hidden row id, and only without a clustered key.
+        [InlineData("10.11.6-MariaDB", "k", "k", null, null)]
+        [InlineData("8.0.36", "k", null, null, null)]
+        [InlineData("8.0.11-TiDB-v7.5.1", "k", "k", "NONCLUSTERED", "_tidb_rowid")]
+        [InlineData("8.0.11-TiDB-v7.5.1", "k", null, "NONCLUSTERED", "_tidb_rowid")]
+        [InlineData("8.0.11-TiDB-v7.5.1", "k", "k", "CLUSTERED", null)]
+        [InlineData("8.0.11-TiDB-v6.5.0", "k", "k", null, null)]
+        public void LargeTablesSplitOnAnIntegerKeyOrTidbsHiddenRowId(string version, string column, string? firstKeyColumn, string? keyType, string? expected)
+        {
+            var flavor = ServerFlavor.FromVersion(version);
+            var columns = new[]
+            {
+                new ColumnInfo(column, column == "id" ? "bigint" : "varchar", column == "id" ? "bigint(20)" : "varchar(40)", false, false),
+                new ColumnInfo("v", "int", "int(11)", false, false),
+            };
+            var table = new TableInfo("t", "CREATE TABLE t (...)", columns);
+            Assert.Equal(expected, ChunkPlanner.SplitColumn(table, firstKeyColumn, keyType, flavor));
+        }
+
+        [Fact]
+        public void OnlyTidb5AndLaterAreAskedForTheirKeyType()
+        {
+            Assert.Equal("TIDB_PK_TYPE", ServerFlavor.FromVersion("8.0.11-TiDB-v5.0.0").PrimaryKeyTypeColumn);
+            Assert.Null(ServerFlavor.FromVersion("5.7.25-TiDB-v4.0.16").PrimaryKeyTypeColumn);
+            Assert.Null(ServerFlavor.FromVersion("10.11.6-MariaDB").PrimaryKeyTypeColumn);
+            Assert.Null(ServerFlavor.FromVersion("8.4.0").PrimaryKeyTypeColumn);
+        }
     }
 }

@@ -12,7 +12,7 @@ namespace B1Backup.Core.Archive
             Inner = inner;
         }
 
-        protected Stream Inner { get; }
+        protected Stream Inner { get; private protected set; }
 
         public override bool CanRead => false;
 
@@ -78,6 +78,21 @@ namespace B1Backup.Core.Archive
         }
 
         public long BytesWritten { get; private set; }
+
+        /// <summary>Sends what follows to another stream and counts from zero (the next member of a cut table).</summary>
+        public void Retarget(Stream inner)
+        {
+            Inner = inner;
+            BytesWritten = 0;
+        }
+
+        /// <summary>
+        /// Does not reach the compressor: a deflate flush would end a block mid-stream and cost size. The
+        /// compressor writes everything when it is disposed.
+        /// </summary>
+        public override void Flush()
+        {
+        }
 
         public override void Write(byte[] buffer, int offset, int count)
         {

@@ -35,6 +35,9 @@ namespace B1Backup.Core.Engine
         /// <summary>Tables larger than this (InnoDB data length) are read in several primary-key ranges.</summary>
         public long ChunkBytes { get; set; } = ChunkPlanner.DefaultChunkBytes;
 
+        /// <summary>SQL per data member before the part is cut (smaller in tests, to cut small tables).</summary>
+        internal long MemberBytes { get; set; } = MemberPipeline.DefaultMemberBytes;
+
         /// <summary>When set, a .sig sidecar (HMAC-SHA-256 with this key) lets restores and checks detect tampering.</summary>
         public byte[]? SigningKey { get; set; }
 
@@ -198,7 +201,7 @@ namespace B1Backup.Core.Engine
                     using var archive = ArchiveWriter.Create(path);
                     try
                     {
-                        new MemberPipeline(work, session.Readers, request.Compression, archive, manifest, progress, cancel) { Cipher = cipher }.Run();
+                        new MemberPipeline(work, session.Readers, request.Compression, archive, manifest, progress, cancel) { Cipher = cipher, MemberBytes = request.MemberBytes }.Run();
                         archiveResult = archive.Complete();
                     }
                     catch (IOException e) when (!(e.InnerException is MySqlException))
@@ -316,7 +319,7 @@ namespace B1Backup.Core.Engine
             {
                 manifest.Tables.Add(new ManifestTable { Name = table.Name });
                 items.Add(WorkItem.Text("Schema", table.Name, writer => writer.WriteTableSchema(table)));
-                foreach (var chunk in ChunkPlanner.Plan(session.Readers[0], catalog.Name, table, chunkBytes))
+                foreach (var chunk in ChunkPlanner.Plan(session.Readers[0], catalog.Name, table, chunkBytes, flavor))
                 {
                     items.Add(WorkItem.Data(chunk));
                 }

@@ -128,7 +128,9 @@ namespace B1Backup.Core.Engine
         public static IReadOnlyList<ColumnInfo> StoredColumns(TableInfo table) => table.Columns.Where(c => !c.IsGenerated).ToList();
 
         /// <summary>Streams one table's rows (or the chunk <paramref name="where"/> selects) as extended INSERTs; returns the number of rows.</summary>
-        public long WriteTableData(MySqlConnection connection, TableInfo table, Action<long>? rowsWritten = null, string? where = null)
+        /// <param name="betweenStatements">Called with the rows written so far wherever the script may be cut into
+        /// separate parts: after a complete statement, with no user variable pending.</param>
+        public long WriteTableData(MySqlConnection connection, TableInfo table, Action<long>? rowsWritten = null, string? where = null, Action<long>? betweenStatements = null)
         {
             var columns = StoredColumns(table);
             if (columns.Count == 0)
@@ -180,12 +182,14 @@ namespace B1Backup.Core.Engine
                     {
                         output.Write("SET @b1_value" + v + " = NULL;\n");
                     }
+
                 }
                 else
                 {
                     if (statementLength > 0 && statementLength + row.Length > StatementTarget)
                     {
                         EndStatement(ref statementLength);
+                        betweenStatements?.Invoke(rows);
                     }
 
                     if (statementLength == 0)
@@ -207,6 +211,11 @@ namespace B1Backup.Core.Engine
                 if ((rows & 0x3FF) == 0)
                 {
                     rowsWritten?.Invoke(rows);
+                }
+
+                if (variables > 0)
+                {
+                    betweenStatements?.Invoke(rows);
                 }
             }
 

@@ -37,10 +37,14 @@ namespace B1Backup.Core.Engine
 
     /// <summary>
     /// Readers produce compressed members in parallel; the calling thread writes them in file order.
-    /// Readers run at most a few members ahead of the writer, so memory stays flat whatever the table sizes.
+    /// A data part is cut into members of at most about <see cref="MemberBytes"/> of SQL, and a reader hands
+    /// over one member at a time, so memory stays flat whatever the table sizes, key or no key.
     /// </summary>
     internal sealed class MemberPipeline
     {
+        /// <summary>SQL per data member before it is cut: large enough to load efficiently, small enough to hold a few in memory.</summary>
+        public const long DefaultMemberBytes = 32L << 20;
+
         private static readonly Encoding Utf8 = new UTF8Encoding(false);
         private readonly IReadOnlyList<WorkItem> items;
         private readonly IReadOnlyList<MySqlConnection> readers;
@@ -50,13 +54,16 @@ namespace B1Backup.Core.Engine
         private readonly IProgress<BackupProgress>? progress;
         private readonly CancellationToken cancel;
         private readonly object gate = new object();
-        private readonly Member?[] results;
+        private readonly Slot[] slots;
         private readonly SemaphoreSlim window;
         private int next = -1;
         private Exception? failure;
 
-        /// <summary>When set, each member is encrypted by the reader that made it.</summary>
+        /// <summary>When set, each member is encrypted as it is written, bound to its place in the file.</summary>
         public MemberCipher? Cipher { get; set; }
+
+        /// <summary>Uncompressed SQL after which a data member is closed at the next statement boundary.</summary>
+        public long MemberBytes { get; set; } = DefaultMemberBytes;
 
         public MemberPipeline(IReadOnlyList<WorkItem> items, IReadOnlyList<MySqlConnection> readers, CompressionKind compression, ArchiveWriter archive,
             BackupManifest manifest, IProgress<BackupProgress>? progress, CancellationToken cancel)
@@ -68,7 +75,7 @@ namespace B1Backup.Core.Engine
             this.manifest = manifest;
             this.progress = progress;
             this.cancel = cancel;
-            results = new Member?[items.Count];
+            slots = items.Select(_ => new Slot()).ToArray();
             window = new SemaphoreSlim(readers.Count * 2);
         }
 
@@ -103,57 +110,82 @@ namespace B1Backup.Core.Engine
             var tables = manifest.Tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
             for (int i = 0; i < items.Count; i++)
             {
-                token.ThrowIfCancellationRequested();
-                Member member;
-                lock (gate)
-                {
-                    while (results[i] == null)
-                    {
-                        if (failure != null)
-                        {
-                            ExceptionDispatchInfo.Capture(failure).Throw();
-                        }
-
-                        token.ThrowIfCancellationRequested();
-                        Monitor.Wait(gate, 200);
-                    }
-
-                    member = results[i]!;
-                    results[i] = null;
-                }
-
                 var item = items[i];
-                Append(item.Kind, item.Table, member);
-                window.Release();
                 if (item.Kind == "Schema")
                 {
                     status.Table = item.Table;
-                    status.TablesDone = manifest.Members.Count(m => m.Kind == "Schema") - 1;
+                    status.TablesDone = manifest.Members.Count(m => m.Kind == "Schema");
                     status.TableRows = 0;
                     status.TableRowsEstimated = items.FirstOrDefault(w => w.Table == item.Table && w.Chunk != null)?.Chunk!.EstimatedRows ?? 0;
                 }
-                else if (item.Kind == "Data")
+
+                while (NextMember(i, token) is Member member)
                 {
-                    var table = tables[item.Table!];
-                    table.Rows += member.Rows;
-                    table.DataBytes += member.Uncompressed;
-                    status.Rows += member.Rows;
-                    status.TableRows += member.Rows;
+                    Append(item.Kind, item.Table, member);
+                    if (item.Kind == "Data")
+                    {
+                        var table = tables[item.Table!];
+                        table.Rows += member.Rows;
+                        table.DataBytes += member.Uncompressed;
+                        status.Rows += member.Rows;
+                        status.TableRows += member.Rows;
+                    }
+
+                    status.BytesWritten = archive.Position;
+                    progress?.Report(status);
                 }
 
-                status.BytesWritten = archive.Position;
-                progress?.Report(status);
+                window.Release();
             }
 
             long rows = manifest.Tables.Sum(t => t.Rows);
-            Append("Footer", null, Seal(Produce(WorkItem.Text("Footer", null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, token), items.Count));
+            Member? footer = null;
+            Produce(WorkItem.Text("Footer", null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, token, made => footer = made);
+            Append("Footer", null, footer!);
             manifest.EndMarker = DumpWriter.EndMarkerPrefix;
+        }
+
+        /// <summary>The next member of item <paramref name="index"/> in file order, or null when the item has no more.</summary>
+        private Member? NextMember(int index, CancellationToken token)
+        {
+            var slot = slots[index];
+            lock (gate)
+            {
+                while (slot.Ready.Count == 0 && !slot.Done)
+                {
+                    if (failure != null)
+                    {
+                        ExceptionDispatchInfo.Capture(failure).Throw();
+                    }
+
+                    token.ThrowIfCancellationRequested();
+                    Monitor.Wait(gate, 200);
+                }
+
+                if (slot.Ready.Count == 0)
+                {
+                    return null;
+                }
+
+                var member = slot.Ready.Dequeue();
+                Monitor.PulseAll(gate);
+                return member;
+            }
         }
 
         private void Append(string kind, string? table, Member member)
         {
-            long offset = archive.WriteMember(member.Buffer, member.Length, member.Uncompressed);
-            manifest.Members.Add(new ManifestMember { Kind = kind, Table = table, Offset = offset, Length = member.Length, UncompressedLength = member.Uncompressed, Rows = member.Rows });
+            int index = manifest.Members.Count;
+            byte[] buffer = member.Buffer;
+            int length = member.Length;
+            if (Cipher != null)
+            {
+                buffer = Cipher.Encrypt(buffer, length, index);
+                length = buffer.Length;
+            }
+
+            long offset = archive.WriteMember(buffer, length, member.Uncompressed);
+            manifest.Members.Add(new ManifestMember { Kind = kind, Table = table, Offset = offset, Length = length, UncompressedLength = member.Uncompressed, Rows = member.Rows });
         }
 
         private void Work(MySqlConnection reader, CancellationToken token)
@@ -169,10 +201,10 @@ namespace B1Backup.Core.Engine
                         return;
                     }
 
-                    var member = Seal(Produce(items[index], reader, token), index);
+                    Produce(items[index], reader, token, member => HandOver(index, member, token));
                     lock (gate)
                     {
-                        results[index] = member;
+                        slots[index].Done = true;
                         Monitor.PulseAll(gate);
                     }
                 }
@@ -191,44 +223,97 @@ namespace B1Backup.Core.Engine
             }
         }
 
-        /// <summary>Encrypts a member for its place in the file, when the backup is encrypted.</summary>
-        private Member Seal(Member member, int index)
+        /// <summary>Gives a finished member to the writer, waiting while the previous one of the same item is still unwritten.</summary>
+        private void HandOver(int index, Member member, CancellationToken token)
         {
-            if (Cipher == null)
+            var slot = slots[index];
+            lock (gate)
             {
-                return member;
-            }
-
-            byte[] sealedBytes = Cipher.Encrypt(member.Buffer, member.Length, index);
-            return new Member(sealedBytes, sealedBytes.Length, member.Uncompressed, member.Rows);
-        }
-
-        /// <summary>Writes one piece as SQL text and compresses it as one member, in memory.</summary>
-        private Member Produce(WorkItem item, MySqlConnection? reader, CancellationToken token)
-        {
-            var buffer = new MemoryStream(item.Chunk != null ? 4 << 20 : 4096);
-            long rows = 0;
-            long uncompressed;
-            using (var compressor = Compression.Compress(buffer, compression))
-            {
-                var counting = new CountingStream(compressor);
-                using (var text = new StreamWriter(counting, Utf8, 1 << 16, leaveOpen: true))
+                while (slot.Ready.Count > 0)
                 {
-                    var writer = new DumpWriter(text);
-                    if (item.Chunk != null)
-                    {
-                        rows = writer.WriteTableData(reader!, item.Chunk.Table, _ => token.ThrowIfCancellationRequested(), item.Chunk.Where);
-                    }
-                    else
-                    {
-                        item.WriteText!(writer);
-                    }
+                    token.ThrowIfCancellationRequested();
+                    Monitor.Wait(gate, 200);
                 }
 
-                uncompressed = counting.BytesWritten;
+                slot.Ready.Enqueue(member);
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        /// <summary>
+        /// Writes one piece as SQL text and compresses it: one member for text, one or more for a data part,
+        /// cut between statements once a member holds <see cref="MemberBytes"/> of SQL.
+        /// </summary>
+        private void Produce(WorkItem item, MySqlConnection? reader, CancellationToken token, Action<Member> made)
+        {
+            var buffer = new MemoryStream(item.Chunk != null ? 4 << 20 : 4096);
+            var compressor = Compression.Compress(buffer, compression);
+            var counting = new CountingStream(compressor);
+            int emitted = 0;
+            long rowsBefore = 0;
+
+            void Close(long rowsSoFar)
+            {
+                long uncompressed = counting.BytesWritten;
+                compressor.Dispose();
+                if (buffer.Length > int.MaxValue)
+                {
+                    throw new InvalidOperationException($"One part of the backup grew past 2 GB compressed (table {item.Table}); this should not happen, because parts are cut at {MemberBytes:N0} bytes of SQL.");
+                }
+
+                made(new Member(buffer.GetBuffer(), (int)buffer.Length, uncompressed, rowsSoFar - rowsBefore));
+                emitted++;
+                rowsBefore = rowsSoFar;
             }
 
-            return new Member(buffer.GetBuffer(), (int)buffer.Length, uncompressed, rows);
+            using (var text = new StreamWriter(counting, Utf8, 1 << 16, leaveOpen: true))
+            {
+                var writer = new DumpWriter(text);
+                if (item.Chunk == null)
+                {
+                    item.WriteText!(writer);
+                    text.Flush();
+                    Close(0);
+                    return;
+                }
+
+                long rows = writer.WriteTableData(reader!, item.Chunk.Table, _ => token.ThrowIfCancellationRequested(), item.Chunk.Where, rowsSoFar =>
+                {
+                    // The writer's own buffer holds at most 64K characters: flush it only when the cut is near.
+                    if (counting.BytesWritten + (256 << 10) < MemberBytes)
+                    {
+                        return;
+                    }
+
+                    text.Flush();
+                    if (counting.BytesWritten < MemberBytes)
+                    {
+                        return;
+                    }
+
+                    Close(rowsSoFar);
+                    buffer = new MemoryStream(4 << 20);
+                    compressor = Compression.Compress(buffer, compression);
+                    counting.Retarget(compressor);
+                });
+                text.Flush();
+                if (counting.BytesWritten > 0 || emitted == 0)
+                {
+                    Close(rows);
+                }
+                else
+                {
+                    compressor.Dispose();
+                }
+            }
+        }
+
+        /// <summary>The members of one work item, in order, waiting for the writer.</summary>
+        private sealed class Slot
+        {
+            public Queue<Member> Ready { get; } = new Queue<Member>();
+
+            public bool Done { get; set; }
         }
 
         private sealed class Member

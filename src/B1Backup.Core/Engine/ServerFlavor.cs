@@ -71,6 +71,15 @@ namespace B1Backup.Core.Engine
             return new ServerFlavor(ServerKind.MySql, parsed, version);
         }
 
+        /// <summary>
+        /// TiDB's hidden row id (a BIGINT): tables without a clustered primary key can be read in ranges of it,
+        /// as Dumpling does. Null on servers without one.
+        /// </summary>
+        public string? HiddenRowIdColumn => Kind == ServerKind.TiDb ? "_tidb_rowid" : null;
+
+        /// <summary>The information_schema.TABLES column that says whether the hidden row id exists (TiDB 5.0+: NONCLUSTERED).</summary>
+        public string? PrimaryKeyTypeColumn => Kind == ServerKind.TiDb && Version >= new Version(5, 0) ? "TIDB_PK_TYPE" : null;
+
         /// <summary>Can this server make N readers share a snapshot? Otherwise a backup uses one reader.</summary>
         public SnapshotMethod ParallelSnapshotMethod => Kind switch
         {
