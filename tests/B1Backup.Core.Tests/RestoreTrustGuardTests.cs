@@ -305,6 +305,35 @@ namespace B1Backup.Core.Tests
             Assert.Equal(StatementAction.Execute, new StatementGuard("shop", "shop").Judge(new ScriptStatement(sql, 4)).Action);
         }
 
+        [Theory]
+        [InlineData("10.11.6-MariaDB", "DO SETVAL(`s`, 1001, 0)", "DO SETVAL(`s`, 1001, 0)")]
+        [InlineData("8.0.11-TiDB-v7.5.1", "DO SETVAL(`s`, 1001, 0)", "DO SETVAL(`s`, 1001 )")]
+        [InlineData("8.0.11-TiDB-v7.5.1", "SELECT SETVAL(`s`, 1001, 0, 3)", "SELECT SETVAL(`s`, 1001 )")]
+        [InlineData("8.0.11-TiDB-v7.5.1", "SELECT SETVAL(`s`, 1001)", "SELECT SETVAL(`s`, 1001)")]
+        public void SequencePositionsAreSetTheWayEachServerTakesThem(string version, string sql, string expected)
+        {
+            var dialect = new SqlDialect(ServerFlavor.FromVersion(version));
+            var judged = new StatementGuard("shop", "shop", dialect).Judge(new ScriptStatement(sql, 4));
+            Assert.Equal(StatementAction.Execute, judged.Action);
+            Assert.Equal(expected, judged.Sql);
+            // Still only numbers: a third argument is no place to hide a call.
+            Assert.Throws<B1BackupException>(() => new StatementGuard("shop", "shop", dialect).Judge(new ScriptStatement("DO SETVAL(`s`, 1001, SLEEP(5))", 4)));
+        }
+
+        [Theory]
+        [InlineData("10.11.6-MariaDB", "SELECT next_not_cached_value FROM `s`", "DO SETVAL(`s`, 42, 0)")]
+        [InlineData("8.0.11-TiDB-v6.5.0", "SHOW TABLE `s` NEXT_ROW_ID", "SELECT SETVAL(`s`, 42)")]
+        [InlineData("5.7.25-TiDB-v4.0.16", "SHOW TABLE `s` NEXT_ROW_ID", "SELECT SETVAL(`s`, 42)")]
+        [InlineData("8.0.36", null, "DO SETVAL(`s`, 42, 0)")]
+        [InlineData("10.2.44-MariaDB", null, "DO SETVAL(`s`, 42, 0)")]
+        public void SequencePositionsAreReadAndWrittenPerServer(string version, string? query, string statement)
+        {
+            var flavor = ServerFlavor.FromVersion(version);
+            Assert.Equal(query, flavor.SequencePositionQuery("s"));
+            Assert.Equal(query != null, flavor.HasSequences);
+            Assert.Equal(statement, flavor.SequencePositionStatement("s", "42"));
+        }
+
         [Fact]
         public void TheOnlyKeyOnTheAutoIncrementColumnIsNotDeferred()
         {

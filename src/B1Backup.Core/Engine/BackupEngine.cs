@@ -310,7 +310,7 @@ namespace B1Backup.Core.Engine
                     writer.WriteHeader(catalog.Name, manifest.Server ?? string.Empty, flavor, ToolVersion, manifest.StartedUtc, manifest.Consistency ?? string.Empty);
                     foreach (var sequence in catalog.Sequences)
                     {
-                        writer.WriteSequence(sequence);
+                        writer.WriteSequence(sequence, flavor);
                     }
                 }),
             };

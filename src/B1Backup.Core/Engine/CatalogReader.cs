@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using MySqlConnector;
@@ -46,10 +47,7 @@ namespace B1Backup.Core.Engine
                         break;
                     case "SEQUENCE":
                         var sequence = ShowCreate(connection, "SEQUENCE", name, createColumn: 1, sqlModeColumn: null, charsetColumn: null);
-                        if (flavor.HasSequences)
-                        {
-                            sequence.NextValue = Convert.ToString(Scalar(connection, "SELECT next_not_cached_value FROM " + Sql.Identifier(name)), System.Globalization.CultureInfo.InvariantCulture);
-                        }
+                        sequence.NextValue = SequencePosition(connection, flavor, name);
 
                         catalog.Sequences.Add(sequence);
                         break;
@@ -191,6 +189,43 @@ namespace B1Backup.Core.Engine
             }
 
             return names;
+        }
+
+        /// <summary>The sequence's next value as the server reports it, or null where it cannot say.</summary>
+        private static string? SequencePosition(MySqlConnection connection, ServerFlavor flavor, string sequence)
+        {
+            string? query = flavor.SequencePositionQuery(sequence);
+            if (query == null)
+            {
+                return null;
+            }
+
+            using var command = new MySqlCommand(query, connection);
+            using var reader = command.ExecuteReader();
+            int valueColumn = 0;
+            int typeColumn = -1;
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                if (string.Equals(reader.GetName(i), "NEXT_GLOBAL_ROW_ID", StringComparison.OrdinalIgnoreCase))
+                {
+                    valueColumn = i;
+                }
+                else if (string.Equals(reader.GetName(i), "ID_TYPE", StringComparison.OrdinalIgnoreCase))
+                {
+                    typeColumn = i;
+                }
+            }
+
+            while (reader.Read())
+            {
+                if (typeColumn < 0 || string.Equals(Convert.ToString(reader.GetValue(typeColumn), CultureInfo.InvariantCulture), "SEQUENCE", StringComparison.OrdinalIgnoreCase))
+                {
+                    string value = Convert.ToString(reader.GetValue(valueColumn), CultureInfo.InvariantCulture)!;
+                    return long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? value : null;
+                }
+            }
+
+            return null;
         }
 
         private static object? Scalar(MySqlConnection connection, string sql)

@@ -90,14 +90,14 @@ namespace B1Backup.Core.Engine
             output.Write("SET SESSION unique_checks = 0;\n\n");
         }
 
-        public void WriteSequence(SchemaObject sequence)
+        public void WriteSequence(SchemaObject sequence, ServerFlavor flavor)
         {
             output.Write("--\n-- Sequence " + CommentName(sequence.Name) + "\n--\n");
             output.Write("DROP SEQUENCE IF EXISTS " + Sql.Identifier(sequence.Name) + ";\n");
             output.Write(sequence.CreateStatement + ";\n");
             if (sequence.NextValue != null)
             {
-                output.Write("DO SETVAL(" + Sql.Identifier(sequence.Name) + ", " + sequence.NextValue + ", 0);\n");
+                output.Write(flavor.SequencePositionStatement(sequence.Name, sequence.NextValue) + ";\n");
             }
 
             output.Write("\n");

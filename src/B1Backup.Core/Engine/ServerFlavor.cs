@@ -91,7 +91,26 @@ namespace B1Backup.Core.Engine
         /// <summary>TiDB before 6.2 rejects SAVEPOINT; LOCK TABLES needs a TiDB option. B1Backup needs neither anywhere.</summary>
         public bool SupportsSavepoint => Kind != ServerKind.TiDb || Version >= new Version(6, 2);
 
-        public bool HasSequences => Kind == ServerKind.MariaDb && Version >= new Version(10, 3);
+        public bool HasSequences => SequencePositionQuery("s") != null;
+
+        /// <summary>
+        /// Reads where a sequence stands: MariaDB's sequence row, TiDB's SHOW TABLE ... NEXT_ROW_ID (the row whose
+        /// ID_TYPE is SEQUENCE, as Dumpling reads it). Null where the server has no sequences (MySQL).
+        /// </summary>
+        public string? SequencePositionQuery(string sequence) => Kind switch
+        {
+            ServerKind.MariaDb when Version >= new Version(10, 3) => "SELECT next_not_cached_value FROM " + Sql.Identifier(sequence),
+            ServerKind.TiDb when Version >= new Version(4, 0) => "SHOW TABLE " + Sql.Identifier(sequence) + " NEXT_ROW_ID",
+            _ => null,
+        };
+
+        /// <summary>
+        /// Puts a sequence back where it stood. MariaDB: SETVAL(s, n, 0) makes n the next value exactly. TiDB's
+        /// SETVAL takes two arguments and marks n as used, so the next value is one step on: a gap, never a repeat.
+        /// </summary>
+        public string SequencePositionStatement(string sequence, string nextValue) => Kind == ServerKind.TiDb
+            ? "SELECT SETVAL(" + Sql.Identifier(sequence) + ", " + nextValue + ")"
+            : "DO SETVAL(" + Sql.Identifier(sequence) + ", " + nextValue + ", 0)";
 
         /// <summary>TiDB has no stored routines, triggers or events: a dump of it never needs them, a restore into it cannot take them.</summary>
         public bool HasRoutinesTriggersEvents => Kind != ServerKind.TiDb;

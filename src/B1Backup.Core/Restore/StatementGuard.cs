@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
 using B1Backup.Core.Lexing;
 
@@ -1055,17 +1056,30 @@ namespace B1Backup.Core.Restore
                 }
 
                 int i = OwnName(3, running: true);
+                var commas = new List<int>();
                 for (; i < count - 1; i++)
                 {
                     if (!(tokens[i].IsSymbol(',') || tokens[i].Kind == SqlTokenKind.Number || tokens[i].IsSymbol('-') || Is(i, "TRUE") || Is(i, "FALSE")))
                     {
                         throw Refused("its SETVAL holds something other than numbers");
                     }
+
+                    if (tokens[i].IsSymbol(','))
+                    {
+                        commas.Add(i);
+                    }
                 }
 
                 if (!tokens[count - 1].IsSymbol(')'))
                 {
                     throw Refused("its SETVAL holds something other than numbers");
+                }
+
+                if (commas.Count >= 2 && guard.Dialect.Server.Kind == ServerKind.TiDb)
+                {
+                    // TiDB's SETVAL takes (sequence, value): MariaDB's is_used and round arguments are dropped,
+                    // so the next value is one step on (a gap, never a repeat).
+                    cuts.Add((tokens[commas[1]].Start, tokens[count - 1].Start));
                 }
 
                 return Result(StatementAction.Execute, kind + " SETVAL");
