@@ -335,6 +335,35 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void TidbTableCachingWaitsForTheSwapAndIsSkippedElsewhere()
+        {
+            var tidb = new SqlDialect(ServerFlavor.FromVersion("8.0.11-TiDB-v7.5.1"));
+            var judged = new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("ALTER TABLE `shop`.`rates` CACHE", 9));
+            Assert.Equal(StatementAction.Execute, judged.Action);
+            Assert.True(judged.CachesTable);
+            Assert.True(judged.RunsAfterSwap);
+            Assert.Equal("rates", judged.Table);
+            Assert.DoesNotContain("shop", judged.Sql);
+
+            var mariadb = new StatementGuard("shop", "copy").Judge(new ScriptStatement("ALTER TABLE `rates` CACHE", 9));
+            Assert.Equal(StatementAction.SkipServerFeature, mariadb.Action);
+
+            // Only the table's own name and the one word: anything more is an ordinary ALTER TABLE, run in staging.
+            var other = new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("ALTER TABLE `rates` ADD KEY k (a)", 9));
+            Assert.False(other.RunsAfterSwap);
+            Assert.Throws<B1BackupException>(() => new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("ALTER TABLE `victim`.`rates` CACHE", 9)));
+        }
+
+        [Theory]
+        [InlineData("cached=on", true)]
+        [InlineData("partitioned cached=on", true)]
+        [InlineData("cached=off", false)]
+        [InlineData("", false)]
+        [InlineData("partitioned", false)]
+        public void TidbReportsCachedTablesInTheirCreateOptions(string options, bool cached) =>
+            Assert.Equal(cached, CatalogReader.IsCachedTable(options));
+
+        [Fact]
         public void TheOnlyKeyOnTheAutoIncrementColumnIsNotDeferred()
         {
             const string Create = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `a` int(11) NOT NULL,\n  `b` int(11) DEFAULT NULL,\n  PRIMARY KEY (`a`),\n  KEY `by_id` (`id`),\n  KEY `by_b` (`b`)\n) ENGINE=InnoDB";

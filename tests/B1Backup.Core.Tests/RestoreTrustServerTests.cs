@@ -108,6 +108,34 @@ namespace B1Backup.Core.Tests
             Assert.Equal(2L, Convert.ToInt64(TestServer.Scalar("SELECT COUNT(*) FROM first_table", target)));
         }
 
+        [Theory]
+        [InlineData("CREATE TABLE m8 (a VARCHAR(5)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;")]
+        [InlineData("CREATE TABLE m8 (a VARCHAR(5) CHARACTER SET utf8mb4 COLLATE 'utf8mb4_0900_as_cs');")]
+        [InlineData("CREATE TABLE m8 (a VARCHAR(5) COLLATE = `utf8mb4_ja_0900_as_cs`);")]
+        [InlineData("CREATE TABLE m8 (a VARCHAR(5));\nCREATE VIEW v8 AS SELECT a COLLATE utf8mb4_0900_bin AS a FROM m8;")]
+        public void ACollationTheServerLacksIsFoundBeforeAnythingIsLoaded(string definition)
+        {
+            // MySQL 8's collations do not exist on MariaDB 10.11 (nor on TiDB before 7.4): CREATE TABLE would fail half-way.
+            string path = Craft("CREATE TABLE first_table (i INT);\nINSERT INTO first_table VALUES (1);\n" + definition);
+            string before = State();
+            var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
+            Assert.Equal("CollationNotSupported", e.ErrorId);
+            Assert.Contains("0900", e.Message);
+            Assert.Contains("(line ", e.Message);
+            Assert.Equal(before, State());
+        }
+
+        [Fact]
+        public void CollationsTheServerKnowsByAnotherNameRestore()
+        {
+            // utf8_general_ci (MySQL 5.7 dumps) is utf8mb3_general_ci today; MariaDB lists utf8mb4_uca1400_ai_ci only as uca1400_ai_ci.
+            string path = Craft("CREATE TABLE first_table (i INT, a VARCHAR(5) CHARACTER SET utf8 COLLATE utf8_general_ci, " +
+                "b VARCHAR(5) CHARACTER SET latin1 COLLATE latin1_swedish_ci) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_uca1400_ai_ci;\nINSERT INTO first_table VALUES (1, 'x', 'y');");
+            var result = RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default);
+            Assert.True(result.Verified);
+            Assert.Equal("utf8mb4_uca1400_ai_ci", TestServer.Scalar($"SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'first_table'"));
+        }
+
         [Fact]
         public void TheConnectionRefusesAnUnjudgedSecondStatement()
         {

@@ -333,6 +333,7 @@ namespace B1Backup.Core.Engine
                 catalog.Views.ForEach(writer.WriteView);
                 catalog.Triggers.ForEach(writer.WriteTrigger);
                 catalog.Events.ForEach(writer.WriteEvent);
+                catalog.Tables.Where(t => t.IsCached).ToList().ForEach(writer.WriteTableCaching);
             }));
             return items;
         }

@@ -121,6 +121,9 @@ namespace B1Backup.Core.Engine
         public string CreateStatement { get; }
 
         public IReadOnlyList<ColumnInfo> Columns { get; }
+
+        /// <summary>A TiDB cached table: its CREATE TABLE shows this only as a comment, so the backup says it again.</summary>
+        public bool IsCached { get; set; }
     }
 
     /// <summary>A view, sequence, routine, trigger or event: its CREATE statement and the session it was made in.</summary>

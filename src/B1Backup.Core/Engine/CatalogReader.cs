@@ -28,11 +28,16 @@ namespace B1Backup.Core.Engine
             }
 
             var kinds = new List<(string Name, string Type)>();
-            using (var reader = Query(connection, "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", database))
+            var cached = new HashSet<string>(StringComparer.Ordinal);
+            using (var reader = Query(connection, "SELECT TABLE_NAME, TABLE_TYPE, CREATE_OPTIONS FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", database))
             {
                 while (reader.Read())
                 {
                     kinds.Add((reader.GetString(0), reader.GetString(1)));
+                    if (!reader.IsDBNull(2) && IsCachedTable(reader.GetString(2)))
+                    {
+                        cached.Add(reader.GetString(0));
+                    }
                 }
             }
 
@@ -65,7 +70,7 @@ namespace B1Backup.Core.Engine
                                 $"The table '{name}' has no columns in information_schema; it may have been dropped during the backup. Run the backup again.");
                         }
 
-                        catalog.Tables.Add(new TableInfo(name, create, tableColumns));
+                        catalog.Tables.Add(new TableInfo(name, create, tableColumns) { IsCached = cached.Contains(name) });
                         break;
                 }
             }
@@ -190,6 +195,10 @@ namespace B1Backup.Core.Engine
 
             return names;
         }
+
+        /// <summary>TiDB reports a cached table (ALTER TABLE ... CACHE) as cached=on among its create options.</summary>
+        internal static bool IsCachedTable(string createOptions) =>
+            createOptions.Split(' ').Any(o => string.Equals(o.Trim(), "cached=on", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>The sequence's next value as the server reports it, or null where it cannot say.</summary>
         private static string? SequencePosition(MySqlConnection connection, ServerFlavor flavor, string sequence)

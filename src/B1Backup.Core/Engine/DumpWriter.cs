@@ -224,6 +224,10 @@ namespace B1Backup.Core.Engine
             return rows;
         }
 
+        /// <summary>TiDB's table cache, set again after the data (a restore defers it until the table is in place).</summary>
+        public void WriteTableCaching(TableInfo table) =>
+            output.Write("ALTER TABLE " + Sql.Identifier(table.Name) + " CACHE;\n");
+
         public void WriteRoutine(SchemaObject routine) =>
             WriteCompound(routine, "DROP " + routine.Kind + " IF EXISTS " + Sql.Identifier(routine.Name));
 

@@ -20,8 +20,8 @@ namespace B1Backup.Core.Restore
         private readonly string retired;
         private readonly Action<string> log;
 
-        /// <summary>Events of the backup, created in the target only after everything else is in place.</summary>
-        public IReadOnlyList<DeferredEvent> DeferredEvents { get; set; } = new List<DeferredEvent>();
+        /// <summary>Events and table caching of the backup, run in the target only after everything else is in place.</summary>
+        public IReadOnlyList<DeferredStatement> DeferredStatements { get; set; } = new List<DeferredStatement>();
 
         /// <summary>How long the RENAME waits for sessions that hold the target's tables (lock_wait_timeout).</summary>
         public int LockWaitSeconds { get; set; } = 5;
@@ -69,6 +69,9 @@ namespace B1Backup.Core.Restore
             var outgoingTables = outgoing.Tables.Select(t => t.Name).Concat(outgoing.Sequences.Select(s => s.Name)).ToList();
             var incomingTables = incoming.Tables.Select(t => t.Name).Concat(incoming.Sequences.Select(s => s.Name)).ToList();
             var created = new List<SchemaObject>();
+            var ranLater = new List<DeferredStatement>();
+            // TiDB refuses to rename a cached table (8242): the outgoing ones are uncached first, and cached again on a rollback.
+            var uncached = outgoing.Tables.Where(t => t.IsCached).Select(t => t.Name).ToList();
             bool tablesSwapped = false;
             bool outgoingObjectsDropped = false;
             SnapshotSession.Execute(admin, "CREATE DATABASE " + Sql.Identifier(retired));
@@ -78,6 +81,11 @@ namespace B1Backup.Core.Restore
                 foreach (var trigger in outgoing.Triggers)
                 {
                     ObjectInstaller.Drop(targetConnection, trigger);
+                }
+
+                foreach (string table in uncached)
+                {
+                    SnapshotSession.Execute(targetConnection, "ALTER TABLE " + Sql.Identifier(table) + " NOCACHE");
                 }
 
                 var renames = outgoingTables.Select(t => Move(target, retired, t)).Concat(incomingTables.Select(t => Move(staging, target, t))).ToList();
@@ -108,17 +116,16 @@ namespace B1Backup.Core.Restore
                     created.Add(item);
                 }
 
-                foreach (var item in DeferredEvents)
+                foreach (var item in DeferredStatements)
                 {
-                    var asObject = new SchemaObject("EVENT", item.Name, item.Statement.Sql);
-                    BeforeCreate?.Invoke(asObject);
+                    BeforeCreate?.Invoke(new SchemaObject(item.IsEvent ? "EVENT" : "TABLE CACHE", item.Name, item.Statement.Sql));
+                    ranLater.Add(item);
                     item.Create(targetConnection);
-                    created.Add(asObject);
                 }
             }
             catch (Exception e) when (e is MySqlException || e is B1BackupException)
             {
-                bool rolledBack = RollBack(admin, targetConnection, outgoing, outgoingTables, incomingTables, created, tablesSwapped, outgoingObjectsDropped, oldCharset, oldCollation, targetExisted, out string state);
+                bool rolledBack = RollBack(admin, targetConnection, outgoing, outgoingTables, incomingTables, created, ranLater, uncached, tablesSwapped, outgoingObjectsDropped, oldCharset, oldCollation, targetExisted, out string state);
                 throw new B1BackupException(rolledBack ? "RestoreSwapFailed" : "RestoreSwapRollbackFailed", FailureKind.InvalidData,
                     $"The restored copy could not be put in place of {Sql.Identifier(target)}: {settings.Scrub(e.Message)} {state}", e) { Target = target };
             }
@@ -127,10 +134,15 @@ namespace B1Backup.Core.Restore
         }
 
         private bool RollBack(MySqlConnection admin, MySqlConnection targetConnection, DatabaseCatalog outgoing, List<string> outgoingTables, List<string> incomingTables,
-            List<SchemaObject> created, bool tablesSwapped, bool outgoingObjectsDropped, string? oldCharset, string? oldCollation, bool targetExisted, out string state)
+            List<SchemaObject> created, List<DeferredStatement> ranLater, List<string> uncached, bool tablesSwapped, bool outgoingObjectsDropped, string? oldCharset, string? oldCollation, bool targetExisted, out string state)
         {
             try
             {
+                foreach (var item in Enumerable.Reverse(ranLater))
+                {
+                    item.Undo(targetConnection);
+                }
+
                 foreach (var item in Enumerable.Reverse(created))
                 {
                     ObjectInstaller.Drop(targetConnection, item);
@@ -143,6 +155,11 @@ namespace B1Backup.Core.Restore
                     {
                         SnapshotSession.Execute(admin, "RENAME TABLE " + string.Join(", ", back));
                     }
+                }
+
+                foreach (string table in uncached)
+                {
+                    SnapshotSession.Execute(targetConnection, "ALTER TABLE " + Sql.Identifier(table) + " CACHE");
                 }
 
                 if (oldCharset != null)

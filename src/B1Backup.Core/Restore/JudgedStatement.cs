@@ -50,5 +50,11 @@ namespace B1Backup.Core.Restore
 
         /// <summary>A CREATE EVENT: it must not run before the restore has finished.</summary>
         public bool CreatesEvent { get; internal set; }
+
+        /// <summary>TiDB's ALTER TABLE ... CACHE: a cached table cannot be renamed, so it is cached after the swap.</summary>
+        public bool CachesTable { get; internal set; }
+
+        /// <summary>Runs in the target once the restored tables are in place, never in the staging copy.</summary>
+        public bool RunsAfterSwap => CreatesEvent || CachesTable;
     }
 }

@@ -31,9 +31,9 @@ namespace B1Backup.Core.Restore
 
         private readonly StatementGuard guard;
 
-        private readonly List<DeferredEvent> events;
+        private readonly List<DeferredStatement> events;
 
-        public ParallelLoader(RestorePlan plan, StatementGuard guard, ConnectionSettings database, int connections, List<DeferredEvent> events, Action<string> log)
+        public ParallelLoader(RestorePlan plan, StatementGuard guard, ConnectionSettings database, int connections, List<DeferredStatement> events, Action<string> log)
         {
             this.events = events;
             this.plan = plan;
@@ -235,11 +235,11 @@ namespace B1Backup.Core.Restore
                     largeValues.Check(connection, judged, member.Table);
                 }
 
-                if (judged.CreatesEvent)
+                if (judged.RunsAfterSwap)
                 {
                     lock (events)
                     {
-                        events.Add(new DeferredEvent(judged, guard));
+                        events.Add(new DeferredStatement(judged, guard));
                     }
 
                     continue;

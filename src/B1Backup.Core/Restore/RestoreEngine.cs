@@ -304,7 +304,7 @@ namespace B1Backup.Core.Restore
         {
             var stopwatch = Stopwatch.StartNew();
             log($"Target: database {Sql.Identifier(targetDatabase)} on {settings.Server} ({mode})");
-            var events = new List<DeferredEvent>();
+            var events = new List<DeferredStatement>();
             List<RestoreCheck>? stagingChecks = null;
             long stagingRows = 0;
             if (mode == RestoreMode.InPlace)
@@ -344,7 +344,7 @@ namespace B1Backup.Core.Restore
                     }
 
                     cancel.ThrowIfCancellationRequested();
-                    new DatabaseSwap(settings, staging, targetDatabase, log) { DeferredEvents = events, LockWaitSeconds = options.SwapLockWaitSeconds }.Run(plan.CharacterSet, plan.Collation);
+                    new DatabaseSwap(settings, staging, targetDatabase, log) { DeferredStatements = events, LockWaitSeconds = options.SwapLockWaitSeconds }.Run(plan.CharacterSet, plan.Collation);
                 }
                 catch (B1BackupException e) when (e.ErrorId == "RestoreSwapFailed")
                 {
@@ -396,7 +396,7 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>Loads the script into the database the settings name: by members in parallel when the manifest lists them, else statement by statement.</summary>
-        private static void Load(RestorePlan plan, StatementGuard guard, ConnectionSettings database, List<DeferredEvent> events, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+        private static void Load(RestorePlan plan, StatementGuard guard, ConnectionSettings database, List<DeferredStatement> events, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             if (ParallelLoader.CanLoad(plan))
             {
@@ -410,7 +410,7 @@ namespace B1Backup.Core.Restore
             LoadSequentially(plan, guard, database, events, progress, log, cancel);
         }
 
-        private static void LoadSequentially(RestorePlan plan, StatementGuard guard, ConnectionSettings database, List<DeferredEvent> events, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
+        private static void LoadSequentially(RestorePlan plan, StatementGuard guard, ConnectionSettings database, List<DeferredStatement> events, IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel)
         {
             var started = Stopwatch.StartNew();
             int executed = 0;
@@ -433,9 +433,9 @@ namespace B1Backup.Core.Restore
                     continue;
                 }
 
-                if (judged.CreatesEvent)
+                if (judged.RunsAfterSwap)
                 {
-                    events.Add(new DeferredEvent(judged, guard));
+                    events.Add(new DeferredStatement(judged, guard));
                     continue;
                 }
 
@@ -504,6 +504,7 @@ namespace B1Backup.Core.Restore
                 }
 
                 RefuseStoredCodeTheBinlogBlocks(admin, guard);
+                RefuseMissingCollations(admin, guard, flavor);
                 return guard;
             }
 
@@ -521,7 +522,59 @@ namespace B1Backup.Core.Restore
             }
 
             RefuseStoredCodeTheBinlogBlocks(admin, guard);
+            RefuseMissingCollations(admin, guard, flavor);
             return guard;
+        }
+
+        /// <summary>
+        /// A collation the target lacks (MySQL 8's utf8mb4_0900_ai_ci on TiDB before 7.4 or older MariaDB,
+        /// MariaDB's uca1400 ones on MySQL) fails CREATE TABLE half-way: it is found before anything is loaded.
+        /// Mapping it to another collation would change how rows compare and which are duplicates, so it is not done silently.
+        /// </summary>
+        private static void RefuseMissingCollations(MySqlConnection admin, StatementGuard guard, ServerFlavor flavor)
+        {
+            if (guard.CollationsUsed.Count == 0)
+            {
+                return;
+            }
+
+            string? missing = MissingCollations(guard.CollationsUsed, name => ServerKnowsCollation(admin, name));
+            if (missing != null)
+            {
+                throw new B1BackupException("CollationNotSupported", FailureKind.InvalidData,
+                    $"The backup uses collations this server ({flavor.Kind} {flavor.Version}) does not have: {missing}. Nothing was changed. " +
+                    "Restore into a server that has them (utf8mb4_0900_* collations: MySQL 8, TiDB 7.4+; uca1400 ones: MariaDB 10.10+), " +
+                    "or change the source's collation before the backup; B1Backup does not map collations, because that changes how rows compare and which count as duplicates.");
+            }
+        }
+
+        /// <summary>
+        /// Asks the server itself, so its aliases count (utf8_general_ci for utf8mb3_general_ci, MariaDB's
+        /// utf8mb4_uca1400_ai_ci, which information_schema.COLLATIONS lists only as uca1400_ai_ci).
+        /// </summary>
+        private static bool ServerKnowsCollation(MySqlConnection admin, string collation)
+        {
+            try
+            {
+                SnapshotSession.Execute(admin, "DO _utf8mb4'' COLLATE " + Sql.Identifier(collation));
+                return true;
+            }
+            catch (MySqlException e) when (e.Number == 1253)
+            {
+                // "COLLATION x is not valid for CHARACTER SET utf8mb4": it exists, for another character set.
+                return true;
+            }
+            catch (MySqlException e) when (e.Number == 1273)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>The collations the server lacks, each with the line of the backup that first names it; null when none is missing.</summary>
+        internal static string? MissingCollations(IDictionary<string, long> used, Func<string, bool> exists)
+        {
+            var missing = used.Where(u => !exists(u.Key)).OrderBy(u => u.Value).Select(u => $"{u.Key} (line {u.Value})").ToList();
+            return missing.Count == 0 ? null : string.Join(", ", missing);
         }
 
         private static void RefuseStoredCodeTheBinlogBlocks(MySqlConnection admin, StatementGuard guard)

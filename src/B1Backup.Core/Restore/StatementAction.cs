@@ -20,6 +20,9 @@ namespace B1Backup.Core.Restore
         /// <summary>START TRANSACTION / COMMIT: the loader decides where transactions begin and end.</summary>
         SkipTransaction,
 
+        /// <summary>A TiDB-only table attribute (ALTER TABLE ... CACHE) on a server that has no such thing.</summary>
+        SkipServerFeature,
+
         /// <summary>Only comments, or an executable comment this server skips: nothing to send.</summary>
         SkipNothing,
     }

@@ -85,6 +85,9 @@ namespace B1Backup.Core.Restore
         /// <summary>Whether any statement judged so far creates a stored function or a trigger (binary logging makes those need more).</summary>
         public bool CreatesFunctionsOrTriggers { get; private set; }
 
+        /// <summary>Each collation a definition names (COLLATE x), with the line that first names it: the target must have them all.</summary>
+        public IDictionary<string, long> CollationsUsed { get; } = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+
         /// <summary>The session's time_zone as the script last set it to a literal; the loader's '+00:00' otherwise.</summary>
         public string TimeZone { get; private set; } = "+00:00";
 
@@ -913,6 +916,21 @@ namespace B1Backup.Core.Restore
                     return Result(StatementAction.SkipDatabaseSwitch, "ALTER DATABASE");
                 }
 
+                if (Is(1, "TABLE") && (count == 4 || (count == 6 && tokens[3].IsSymbol('.'))) && (Is(count - 1, "CACHE") || Is(count - 1, "NOCACHE")))
+                {
+                    int after = OwnName(2, running: true);
+                    // TiDB's cached tables: RENAME refuses them (8242), so caching waits for the swap.
+                    if (guard.Dialect.Server.Kind != ServerKind.TiDb)
+                    {
+                        return Result(StatementAction.SkipServerFeature, "ALTER TABLE " + Upper(after));
+                    }
+
+                    var caching = Result(StatementAction.Execute, "ALTER TABLE " + Upper(after));
+                    caching.CachesTable = Is(after, "CACHE");
+                    caching.Table = tokens[after - 1].Name;
+                    return caching;
+                }
+
                 if (Is(1, "TABLE") || (Is(1, "ONLINE") && Is(2, "TABLE")) || (Is(1, "IGNORE") && Is(2, "TABLE")) || Is(1, "SEQUENCE"))
                 {
                     CheckRunningStatement(1);
@@ -1344,7 +1362,33 @@ namespace B1Backup.Core.Restore
                     sql = builder.ToString();
                 }
 
+                if (action == StatementAction.Execute && (kind.StartsWith("CREATE", StringComparison.Ordinal) || kind.StartsWith("ALTER", StringComparison.Ordinal)))
+                {
+                    NoteCollations();
+                }
+
                 return new JudgedStatement(action, sql, statement.Line, kind);
+            }
+
+            private void NoteCollations()
+            {
+                for (int i = 0; i + 1 < count; i++)
+                {
+                    if (!Is(i, "COLLATE"))
+                    {
+                        continue;
+                    }
+
+                    int at = tokens[i + 1].IsSymbol('=') ? i + 2 : i + 1;
+                    string? name = at >= count ? null
+                        : tokens[at].IsName ? tokens[at].Name
+                        : tokens[at].Kind == SqlTokenKind.String ? SqlLexer.StringValue(text, tokens[at], guard.Dialect)
+                        : null;
+                    if (name != null && !guard.CollationsUsed.ContainsKey(name))
+                    {
+                        guard.CollationsUsed[name] = statement.Line;
+                    }
+                }
             }
         }
     }
