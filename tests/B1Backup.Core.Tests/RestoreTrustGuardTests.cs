@@ -363,6 +363,22 @@ namespace B1Backup.Core.Tests
         public void TidbReportsCachedTablesInTheirCreateOptions(string options, bool cached) =>
             Assert.Equal(cached, CatalogReader.IsCachedTable(options));
 
+        [Theory]
+        [InlineData("10.11.6-MariaDB", 1)]
+        [InlineData("8.0.36", 1)]
+        [InlineData("8.0.11-TiDB-v6.2.0", 1)]
+        [InlineData("5.7.25-TiDB-v6.1.7", 2)]
+        [InlineData("5.7.25-TiDB-v5.4.3", 2)]
+        public void DeferredKeysAreAddedOnePerStatementWhereTheServerTakesOneChangeAtATime(string version, int statements)
+        {
+            const string Create = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  `a` int(11) DEFAULT NULL,\n  `b` int(11) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  KEY `by_a` (`a`),\n  KEY `by_b` (`b`)\n) ENGINE=InnoDB";
+            Assert.True(IndexDeferral.TrySplit(Create, ServerFlavor.FromVersion(version).AddsSeveralKeysInOneAlter, out _, out var addKeys));
+            Assert.Equal(statements, addKeys.Count);
+            Assert.Equal(statements == 1
+                ? new[] { "ALTER TABLE `t` ADD KEY `by_a` (`a`), ADD KEY `by_b` (`b`)" }
+                : new[] { "ALTER TABLE `t` ADD KEY `by_a` (`a`)", "ALTER TABLE `t` ADD KEY `by_b` (`b`)" }, addKeys);
+        }
+
         [Fact]
         public void TheOnlyKeyOnTheAutoIncrementColumnIsNotDeferred()
         {

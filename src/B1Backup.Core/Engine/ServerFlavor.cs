@@ -89,6 +89,9 @@ namespace B1Backup.Core.Engine
         };
 
         /// <summary>TiDB before 6.2 rejects SAVEPOINT; LOCK TABLES needs a TiDB option. B1Backup needs neither anywhere.</summary>
+        /// <summary>ALTER TABLE ... ADD KEY a, ADD KEY b: TiDB before 6.2 takes one change per statement (8200).</summary>
+        public bool AddsSeveralKeysInOneAlter => Kind != ServerKind.TiDb || Version >= new Version(6, 2);
+
         public bool SupportsSavepoint => Kind != ServerKind.TiDb || Version >= new Version(6, 2);
 
         public bool HasSequences => SequencePositionQuery("s") != null;

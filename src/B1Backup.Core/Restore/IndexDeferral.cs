@@ -21,8 +21,19 @@ namespace B1Backup.Core.Restore
         /// </summary>
         public static bool TrySplit(string statement, out string withoutKeys, out string addKeys)
         {
+            bool split = TrySplit(statement, severalKeysPerAlter: true, out withoutKeys, out var statements);
+            addKeys = split ? statements[0] : string.Empty;
+            return split;
+        }
+
+        /// <summary>
+        /// As above, with the keys added by one ALTER TABLE, or by one each where the server cannot add
+        /// several in one statement (TiDB before 6.2, error 8200).
+        /// </summary>
+        public static bool TrySplit(string statement, bool severalKeysPerAlter, out string withoutKeys, out IReadOnlyList<string> addKeys)
+        {
             withoutKeys = statement;
-            addKeys = string.Empty;
+            addKeys = Array.Empty<string>();
             List<SqlToken> tokens;
             try
             {
@@ -78,7 +89,10 @@ namespace B1Backup.Core.Restore
             builder.Append(string.Join(",\n", kept.Select(d => "  " + Text(d))));
             builder.Append('\n').Append(statement, tokens[close].Start, statement.Length - tokens[close].Start);
             withoutKeys = builder.ToString();
-            addKeys = "ALTER TABLE " + statement.Substring(tokens[2].Start, tokens[2].End - tokens[2].Start) + " " + string.Join(", ", keys.Select(k => "ADD " + Text(k)));
+            string alter = "ALTER TABLE " + statement.Substring(tokens[2].Start, tokens[2].End - tokens[2].Start) + " ";
+            addKeys = severalKeysPerAlter
+                ? new[] { alter + string.Join(", ", keys.Select(k => "ADD " + Text(k))) }
+                : keys.Select(k => alter + "ADD " + Text(k)).ToArray();
             return true;
         }
 

@@ -245,14 +245,14 @@ namespace B1Backup.Core.Restore
                     continue;
                 }
 
-                if (member.Kind == "Schema" && IndexDeferral.TrySplit(judged.Sql, out string withoutKeys, out string addKeys))
+                if (member.Kind == "Schema" && IndexDeferral.TrySplit(judged.Sql, guard.Dialect.Server.AddsSeveralKeysInOneAlter, out string withoutKeys, out var addKeys))
                 {
                     // What deferral makes from a judged statement is judged again: only judged text runs.
                     RestoreEngine.ExecuteStatement(connection, guard.Judge(new ScriptStatement(withoutKeys, statement.Line)), database, log, cancel);
                     // The index build runs later on a loading connection, in the loader's own session: judged as that session reads it.
                     lock (deferredIndexes)
                     {
-                        deferredIndexes.Add(guard.ForAnotherConnection().Judge(new ScriptStatement(addKeys, statement.Line)));
+                        deferredIndexes.AddRange(addKeys.Select(add => guard.ForAnotherConnection().Judge(new ScriptStatement(add, statement.Line))));
                     }
 
                     continue;
