@@ -380,6 +380,38 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void TidbTtlTablesAreLoadedWithTtlOffAndTurnedOnAfterTheSwap()
+        {
+            var tidb = new SqlDialect(ServerFlavor.FromVersion("8.0.11-TiDB-v7.5.1"));
+            const string Create = "CREATE TABLE `events` (\n  `id` bigint NOT NULL,\n  `at` datetime DEFAULT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB " +
+                "/*T![ttl] TTL=`at` + INTERVAL 3 MONTH */ /*T![ttl] TTL_ENABLE='ON' */ /*T![ttl] TTL_JOB_INTERVAL='1h' */";
+            var judged = new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement(Create, 3));
+            Assert.True(judged.EnablesTtlAfterSwap);
+            Assert.Contains("TTL_ENABLE='OFF'", judged.Sql);
+            Assert.DoesNotContain("'ON'", judged.Sql);
+            Assert.Equal("ALTER TABLE `events` TTL_ENABLE = 'ON'", DeferredStatement.TtlFor(judged.Table!).Sql);
+
+            // TTL without TTL_ENABLE is on by default: it is turned off explicitly.
+            var implicitOn = new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("CREATE TABLE t (at datetime) TTL = at + INTERVAL 1 DAY", 3));
+            Assert.True(implicitOn.EnablesTtlAfterSwap);
+            Assert.EndsWith("TTL_ENABLE='OFF'", implicitOn.Sql);
+
+            // Off in the backup: stays off, nothing turned on later.
+            var off = new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement(Create.Replace("'ON'", "'OFF'"), 3));
+            Assert.False(off.EnablesTtlAfterSwap);
+
+            // A column or CHECK with the same words is not a table option.
+            var check = new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("CREATE TABLE t (ttl_enable VARCHAR(3), CHECK (ttl_enable = 'ON'))", 3));
+            Assert.False(check.EnablesTtlAfterSwap);
+            Assert.Contains("= 'ON'", check.Sql);
+
+            // Other servers have no TTL: their statements are not touched.
+            var mariadb = new StatementGuard("shop", "copy").Judge(new ScriptStatement("CREATE TABLE t (ttl_enable VARCHAR(3) DEFAULT 'ON')", 3));
+            Assert.False(mariadb.EnablesTtlAfterSwap);
+            Assert.Contains("'ON'", mariadb.Sql);
+        }
+
+        [Fact]
         public void TheOnlyKeyOnTheAutoIncrementColumnIsNotDeferred()
         {
             const string Create = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `a` int(11) NOT NULL,\n  `b` int(11) DEFAULT NULL,\n  PRIMARY KEY (`a`),\n  KEY `by_id` (`id`),\n  KEY `by_b` (`b`)\n) ENGINE=InnoDB";

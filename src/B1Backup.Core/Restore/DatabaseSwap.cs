@@ -118,7 +118,7 @@ namespace B1Backup.Core.Restore
 
                 foreach (var item in DeferredStatements)
                 {
-                    BeforeCreate?.Invoke(new SchemaObject(item.IsEvent ? "EVENT" : "TABLE CACHE", item.Name, item.Statement.Sql));
+                    BeforeCreate?.Invoke(new SchemaObject(item.IsEvent ? "EVENT" : "TABLE OPTION", item.Name, item.Sql));
                     ranLater.Add(item);
                     item.Create(targetConnection);
                 }

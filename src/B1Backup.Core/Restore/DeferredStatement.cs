@@ -7,23 +7,41 @@ namespace B1Backup.Core.Restore
     /// What runs in the target only after the swap, never in the staging copy. An event, because the
     /// scheduler could run it against data not yet verified: it is created in the sql_mode and time zone
     /// its statement was written in, enabled or disabled as the backup recorded it. TiDB's table caching,
-    /// because a cached table cannot be renamed.
+    /// because a cached table cannot be renamed; TiDB's TTL, which would delete rows before they are verified.
     /// </summary>
     internal sealed class DeferredStatement
     {
         public DeferredStatement(JudgedStatement statement, StatementGuard guard)
         {
-            Statement = statement;
+            IsEvent = statement.CreatesEvent;
+            Name = (IsEvent ? statement.ObjectName : statement.Table) ?? string.Empty;
+            Sql = statement.Sql;
+            UndoSql = IsEvent ? "DROP EVENT IF EXISTS " + Engine.Sql.Identifier(Name) : "ALTER TABLE " + Engine.Sql.Identifier(Name) + " NOCACHE";
             SqlMode = guard.Dialect.SqlMode ?? string.Empty;
             TimeZone = guard.TimeZone;
         }
 
-        public JudgedStatement Statement { get; }
+        private DeferredStatement(string table, string sql, string undo)
+        {
+            Name = table;
+            Sql = sql;
+            UndoSql = undo;
+            SqlMode = string.Empty;
+            TimeZone = "+00:00";
+        }
 
-        public bool IsEvent => Statement.CreatesEvent;
+        /// <summary>TiDB's TTL, off while the table is loaded and verified in staging, on once it is in place.</summary>
+        public static DeferredStatement TtlFor(string table) =>
+            new DeferredStatement(table, "ALTER TABLE " + Engine.Sql.Identifier(table) + " TTL_ENABLE = 'ON'", "ALTER TABLE " + Engine.Sql.Identifier(table) + " TTL_ENABLE = 'OFF'");
 
-        /// <summary>The event's name, or the cached table's.</summary>
-        public string Name => (IsEvent ? Statement.ObjectName : Statement.Table) ?? string.Empty;
+        public bool IsEvent { get; }
+
+        /// <summary>The event's name, or the table's.</summary>
+        public string Name { get; }
+
+        public string Sql { get; }
+
+        private string UndoSql { get; }
 
         public string SqlMode { get; }
 
@@ -33,14 +51,14 @@ namespace B1Backup.Core.Restore
         {
             if (!IsEvent)
             {
-                SnapshotSession.Execute(connection, Statement.Sql);
+                SnapshotSession.Execute(connection, Sql);
                 return;
             }
 
-            SnapshotSession.Execute(connection, "SET SESSION sql_mode = " + Sql.Literal(SqlMode) + ", SESSION time_zone = " + Sql.Literal(TimeZone));
+            SnapshotSession.Execute(connection, "SET SESSION sql_mode = " + Engine.Sql.Literal(SqlMode) + ", SESSION time_zone = " + Engine.Sql.Literal(TimeZone));
             try
             {
-                SnapshotSession.Execute(connection, Statement.Sql);
+                SnapshotSession.Execute(connection, Sql);
             }
             finally
             {
@@ -49,8 +67,6 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>Takes it back, when the swap is rolled back.</summary>
-        public void Undo(MySqlConnection connection) => SnapshotSession.Execute(connection, IsEvent
-            ? "DROP EVENT IF EXISTS " + Sql.Identifier(Name)
-            : "ALTER TABLE " + Sql.Identifier(Name) + " NOCACHE");
+        public void Undo(MySqlConnection connection) => SnapshotSession.Execute(connection, UndoSql);
     }
 }

@@ -54,6 +54,9 @@ namespace B1Backup.Core.Restore
         /// <summary>TiDB's ALTER TABLE ... CACHE: a cached table cannot be renamed, so it is cached after the swap.</summary>
         public bool CachesTable { get; internal set; }
 
+        /// <summary>A TiDB table with TTL, created with TTL off: the loader turns it on after the swap.</summary>
+        public bool EnablesTtlAfterSwap { get; internal set; }
+
         /// <summary>Runs in the target once the restored tables are in place, never in the staging copy.</summary>
         public bool RunsAfterSwap => CreatesEvent || CachesTable;
     }

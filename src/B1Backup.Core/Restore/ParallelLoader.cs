@@ -245,6 +245,14 @@ namespace B1Backup.Core.Restore
                     continue;
                 }
 
+                if (judged.EnablesTtlAfterSwap)
+                {
+                    lock (events)
+                    {
+                        events.Add(DeferredStatement.TtlFor(judged.Table!));
+                    }
+                }
+
                 if (member.Kind == "Schema" && IndexDeferral.TrySplit(judged.Sql, guard.Dialect.Server.AddsSeveralKeysInOneAlter, out string withoutKeys, out var addKeys))
                 {
                     // What deferral makes from a judged statement is judged again: only judged text runs.

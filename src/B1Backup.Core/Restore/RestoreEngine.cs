@@ -439,6 +439,11 @@ namespace B1Backup.Core.Restore
                     continue;
                 }
 
+                if (judged.EnablesTtlAfterSwap)
+                {
+                    events.Add(DeferredStatement.TtlFor(judged.Table!));
+                }
+
                 ExecuteStatement(connection, judged, database, log, cancel);
                 executed++;
                 status.Statements = executed;

@@ -319,7 +319,7 @@ namespace B1Backup.Core.Restore
             private readonly List<SqlToken> tokens;
 
             /// <summary>Spans of the text to leave out of what is sent: DEFINER clauses, the backup's own database qualifier.</summary>
-            private readonly List<(int Start, int End)> cuts = new List<(int, int)>();
+            private readonly List<(int Start, int End, string With)> cuts = new List<(int, int, string)>();
 
             /// <summary>For an INSERT: the lexer positioned after VALUES, whose tokens are read as they come.</summary>
             private readonly SqlLexer? values;
@@ -343,7 +343,7 @@ namespace B1Backup.Core.Restore
                 if (count > 0 && tokens[count - 1].Kind == SqlTokenKind.Semicolon && !tokens[count - 1].InExecutableComment)
                 {
                     count--;
-                    cuts.Add((tokens[count].Start, text.Length));
+                    Cut(tokens[count].Start, text.Length);
                 }
 
                 if (count == 0)
@@ -766,7 +766,7 @@ namespace B1Backup.Core.Restore
 
                 if (!guard.Options.KeepDefiners)
                 {
-                    cuts.Add((tokens[at].Start, tokens[i - 1].End));
+                    Cut(tokens[at].Start, tokens[i - 1].End);
                 }
 
                 return i;
@@ -840,7 +840,7 @@ namespace B1Backup.Core.Restore
                 string database = tokens[i].Name!;
                 if (database == Source && running)
                 {
-                    cuts.Add((tokens[i].Start, tokens[i + 1].End));
+                    Cut(tokens[i].Start, tokens[i + 1].End);
                     return;
                 }
 
@@ -872,9 +872,50 @@ namespace B1Backup.Core.Restore
                 }
 
                 CheckRunningStatement(kindAt);
+                bool ttl = kind == "CREATE TABLE" && guard.Dialect.Server.Kind == ServerKind.TiDb && LoadsWithTtlOff();
                 var result = Result(StatementAction.Execute, kind);
                 result.Table = table;
+                result.EnablesTtlAfterSwap = ttl;
                 return result;
+            }
+
+            /// <summary>
+            /// TiDB's TTL deletes expired rows in the background: in the staging copy that would change the data
+            /// before it is verified. The table is created with TTL_ENABLE='OFF'; the loader turns it on after the swap.
+            /// </summary>
+            private bool LoadsWithTtlOff()
+            {
+                // Table options only: outside the parentheses, where a column or a CHECK could have the same words.
+                bool hasTtl = false;
+                int depth = 0;
+                for (int i = 0; i + 1 < count; i++)
+                {
+                    depth += tokens[i].IsSymbol('(') ? 1 : tokens[i].IsSymbol(')') ? -1 : 0;
+                    if (depth != 0)
+                    {
+                        continue;
+                    }
+
+                    hasTtl |= Is(i, "TTL") && tokens[i + 1].IsSymbol('=');
+                    if (Is(i, "TTL_ENABLE"))
+                    {
+                        int at = tokens[i + 1].IsSymbol('=') ? i + 2 : i + 1;
+                        if (at < count && tokens[at].Kind == SqlTokenKind.String)
+                        {
+                            bool on = string.Equals(SqlLexer.StringValue(text, tokens[at], guard.Dialect), "ON", StringComparison.OrdinalIgnoreCase);
+                            Cut(tokens[at].Start, tokens[at].End, "'OFF'");
+                            return on;
+                        }
+                    }
+                }
+
+                if (hasTtl)
+                {
+                    // TTL without TTL_ENABLE is on by default; TiDB writes its table options after any partitioning.
+                    Cut(tokens[count - 1].End, tokens[count - 1].End, " TTL_ENABLE='OFF'");
+                }
+
+                return hasTtl;
             }
 
             private bool IsKeywordBeforeName(int i) =>
@@ -1051,7 +1092,7 @@ namespace B1Backup.Core.Restore
 
                 if (semicolon != null)
                 {
-                    cuts.Add((semicolon.Value.Start, text.Length));
+                    Cut(semicolon.Value.Start, text.Length);
                 }
 
                 var result = Result(StatementAction.Execute, kind);
@@ -1097,7 +1138,7 @@ namespace B1Backup.Core.Restore
                 {
                     // TiDB's SETVAL takes (sequence, value): MariaDB's is_used and round arguments are dropped,
                     // so the next value is one step on (a gap, never a repeat).
-                    cuts.Add((tokens[commas[1]].Start, tokens[count - 1].Start));
+                    Cut(tokens[commas[1]].Start, tokens[count - 1].Start);
                 }
 
                 return Result(StatementAction.Execute, kind + " SETVAL");
@@ -1211,7 +1252,7 @@ namespace B1Backup.Core.Restore
                     // table after FROM/JOIN/...), it is left out, so the code names its own database.
                     if (certain && guard.target != null && database == Source && Source != guard.target)
                     {
-                        cuts.Add((tokens[index].Start, tokens[index + 1].End));
+                        Cut(tokens[index].Start, tokens[index + 1].End);
                         continue;
                     }
 
@@ -1336,6 +1377,9 @@ namespace B1Backup.Core.Restore
 
             private bool Is(int i, string word) => i >= 0 && i < count && tokens[i].IsWord(word);
 
+            /// <summary>Leaves text out of what is sent (a space in its place, or the given replacement).</summary>
+            private void Cut(int start, int end, string with = " ") => cuts.Add((start, end, with));
+
             private string Upper(int i) => i < count && tokens[i].Kind == SqlTokenKind.Word ? tokens[i].Name!.ToUpperInvariant() : i < count ? text.Substring(tokens[i].Start, Math.Min(20, tokens[i].End - tokens[i].Start)) : string.Empty;
 
             private B1BackupException Refused(string why) => Refuse(statement, why);
@@ -1347,14 +1391,14 @@ namespace B1Backup.Core.Restore
                 {
                     var builder = new StringBuilder(text.Length);
                     int position = 0;
-                    foreach (var (start, end) in cuts.OrderBy(c => c.Start))
+                    foreach (var (start, end, with) in cuts.OrderBy(c => c.Start))
                     {
                         if (start < position)
                         {
                             continue;
                         }
 
-                        builder.Append(text, position, start - position).Append(' ');
+                        builder.Append(text, position, start - position).Append(with);
                         position = end;
                     }
 
