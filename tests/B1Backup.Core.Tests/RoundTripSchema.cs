@@ -35,6 +35,11 @@ namespace B1Backup.Core.Tests
             yield return "INSERT INTO unicode VALUES (1, '😀 emoji 🏳️‍🌈', 'café ÿ £', 'a''b', 'x''y,z\\\\w'), " +
                 "(2, '漢字かな한국어', 'naïve', 'c\\\\d', 'q'), (3, 'e\u0301 combining a\u0308', NULL, 'plain', ''), (4, NULL, '', NULL, NULL)";
 
+            // ENUM's error value (index 0, read as '') beside a real '' member: both must come back as themselves.
+            yield return "CREATE TABLE enums (id INT PRIMARY KEY, e ENUM('a', '', 'b') NULL, n ENUM('x', 'y') NOT NULL)";
+            yield return "INSERT INTO enums VALUES (1, 'a', 'x'), (2, '', 'y'), (3, NULL, 'x')";
+            yield return "INSERT IGNORE INTO enums VALUES (4, 'not a member', 'not one either')";
+
             // 4. and 12. JSON with non-ASCII text, escaped quotes and null.
             yield return "CREATE TABLE js (id INT PRIMARY KEY, j JSON)";
             yield return "INSERT INTO js VALUES (1, '{\"k\": \"ünï \\\\\"quoted\\\\\"\", \"n\": null, \"a\": [1, 2.5, \"😀\"]}'), (2, 'null'), (3, NULL), (4, '\"NULL\"')";

@@ -121,8 +121,13 @@ namespace B1Backup.Core.Engine
                 ValueKind.Temporal or ValueKind.Other => "CAST(" + Sql.Identifier(c.Name) + " AS CHAR)",
                 _ => Sql.Identifier(c.Name),
             });
-            return "SELECT " + string.Join(", ", expressions) + " FROM " + Sql.Identifier(table.Name) + (where != null ? " WHERE " + where : string.Empty);
+
+            // An ENUM's index too: index 0 is the error value, which reads as '' like a real '' member would.
+            var enumIndexes = StoredColumns(table).Where(IsEnum).Select(c => "(" + Sql.Identifier(c.Name) + " + 0)");
+            return "SELECT " + string.Join(", ", expressions.Concat(enumIndexes)) + " FROM " + Sql.Identifier(table.Name) + (where != null ? " WHERE " + where : string.Empty);
         }
+
+        private static bool IsEnum(ColumnInfo column) => string.Equals(column.DataType, "enum", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Columns that hold data of their own: generated columns are computed by the server.</summary>
         public static IReadOnlyList<ColumnInfo> StoredColumns(TableInfo table) => table.Columns.Where(c => !c.IsGenerated).ToList();
@@ -141,6 +146,14 @@ namespace B1Backup.Core.Engine
             string insertPrefix = "INSERT INTO " + Sql.Identifier(table.Name) + " (" + string.Join(",", columns.Select(c => Sql.Identifier(c.Name))) + ") VALUES ";
             var kinds = columns.Select(c => c.Kind).ToArray();
             var unsigned = columns.Select(c => c.IsUnsigned).ToArray();
+            // Where each ENUM column's index is in the result (after the columns, as SelectFor adds them); -1 for others.
+            var enumIndex = new int[columns.Count];
+            int extra = columns.Count;
+            for (int i = 0; i < columns.Count; i++)
+            {
+                enumIndex[i] = IsEnum(columns[i]) ? extra++ : -1;
+            }
+
             long rows = 0;
             int statementLength = 0;
             using var command = new MySqlCommand(SelectFor(table, where), connection);
@@ -158,6 +171,13 @@ namespace B1Backup.Core.Engine
                     }
 
                     int start = row.Length;
+                    if (enumIndex[i] >= 0 && !reader.IsDBNull(i) && reader.GetInt64(enumIndex[i]) == 0)
+                    {
+                        // The ENUM error value: inserted as index 0, it comes back as the error value, not as a '' member.
+                        row.Append('0');
+                        continue;
+                    }
+
                     AppendValue(row, reader, i, kinds[i], unsigned[i]);
                     if (row.Length - start > LargeValueThreshold)
                     {
