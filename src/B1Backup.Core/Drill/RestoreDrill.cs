@@ -226,12 +226,17 @@ namespace B1Backup.Core.Drill
         {
             using var connection = DatabaseConnector.Open(scratch);
             var tables = new List<string>();
-            using (var command = new MySqlCommand("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')", connection))
+            var versioned = new HashSet<string>(StringComparer.Ordinal);
+            using (var command = new MySqlCommand("SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')", connection))
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
                     tables.Add(reader.GetString(0));
+                    if (reader.GetString(1) == "SYSTEM VERSIONED")
+                    {
+                        versioned.Add(reader.GetString(0));
+                    }
                 }
             }
 
@@ -243,7 +248,7 @@ namespace B1Backup.Core.Drill
             var wrong = new List<string>();
             foreach (string table in tables)
             {
-                using var count = new MySqlCommand("SELECT COUNT(*) FROM " + Sql.Identifier(table), connection);
+                using var count = new MySqlCommand(Sql.CountRows(table, versioned.Contains(table)), connection);
                 long rows = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
                 result.Rows += rows;
                 var recorded = plan.Manifest?.Tables.FirstOrDefault(t => t.Name == table);

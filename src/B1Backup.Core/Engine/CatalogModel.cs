@@ -19,8 +19,9 @@ namespace B1Backup.Core.Engine
 
     public sealed class ColumnInfo
     {
-        public ColumnInfo(string name, string dataType, string columnType, bool isGenerated, bool isInvisible)
+        public ColumnInfo(string name, string dataType, string columnType, bool isGenerated, bool isInvisible, string? generation = null)
         {
+            IsPeriodColumn = isGenerated && (string.Equals(generation, "ROW START", System.StringComparison.OrdinalIgnoreCase) || string.Equals(generation, "ROW END", System.StringComparison.OrdinalIgnoreCase));
             Name = name;
             DataType = dataType;
             ColumnType = columnType;
@@ -39,7 +40,10 @@ namespace B1Backup.Core.Engine
 
         public string ColumnType { get; }
 
-        /// <summary>VIRTUAL or STORED generated: never selected for the dump, never inserted.</summary>
+        /// <summary>A system-versioned table's GENERATED ALWAYS AS ROW START/END column.</summary>
+        public bool IsPeriodColumn { get; }
+
+        /// <summary>VIRTUAL or STORED generated: never selected for the dump, never inserted (row start/end only with the history).</summary>
         public bool IsGenerated { get; }
 
         public bool IsInvisible { get; }
@@ -122,6 +126,15 @@ namespace B1Backup.Core.Engine
 
         public IReadOnlyList<ColumnInfo> Columns { get; }
 
+        /// <summary>
+        /// A system-versioned table whose history is backed up: its row start and end columns (hidden ones are
+        /// named row_start and row_end), read FOR SYSTEM_TIME ALL and written back under system_versioning_insert_history.
+        /// Empty for every other table.
+        /// </summary>
+        public IReadOnlyList<ColumnInfo> HistoryColumns { get; set; } = System.Array.Empty<ColumnInfo>();
+
+        public bool IncludesHistory => HistoryColumns.Count > 0;
+
         /// <summary>A TiDB cached table: its CREATE TABLE shows this only as a comment, so the backup says it again.</summary>
         public bool IsCached { get; set; }
     }
@@ -171,6 +184,7 @@ namespace B1Backup.Core.Engine
         public List<SchemaObject> Sequences { get; } = new List<SchemaObject>();
 
         /// <summary>MariaDB system-versioned tables: their history rows are not in a backup, only their current rows.</summary>
+        /// <summary>System-versioned tables whose history this server cannot give back (before MariaDB 10.11): current rows only.</summary>
         public List<string> VersionedTables { get; } = new List<string>();
 
         public List<TableInfo> Tables { get; } = new List<TableInfo>();

@@ -58,11 +58,6 @@ namespace B1Backup.Core.Engine
                         break;
                     default:
                         // BASE TABLE, SYSTEM VERSIONED (MariaDB) and anything else that holds rows.
-                        if (type == "SYSTEM VERSIONED")
-                        {
-                            catalog.VersionedTables.Add(name);
-                        }
-
                         string create = ShowCreate(connection, "TABLE", name, createColumn: 1, sqlModeColumn: null, charsetColumn: null).CreateStatement;
                         if (!columns.TryGetValue(name, out var tableColumns))
                         {
@@ -70,7 +65,20 @@ namespace B1Backup.Core.Engine
                                 $"The table '{name}' has no columns in information_schema; it may have been dropped during the backup. Run the backup again.");
                         }
 
-                        catalog.Tables.Add(new TableInfo(name, create, tableColumns) { IsCached = cached.Contains(name) });
+                        var table = new TableInfo(name, create, tableColumns) { IsCached = cached.Contains(name) };
+                        if (type == "SYSTEM VERSIONED")
+                        {
+                            if (flavor.InsertsVersionHistory)
+                            {
+                                table.HistoryColumns = HistoryColumnsOf(tableColumns);
+                            }
+                            else
+                            {
+                                catalog.VersionedTables.Add(name);
+                            }
+                        }
+
+                        catalog.Tables.Add(table);
                         break;
                 }
             }
@@ -115,7 +123,7 @@ namespace B1Backup.Core.Engine
         private static Dictionary<string, List<ColumnInfo>> ReadColumns(MySqlConnection connection, string database)
         {
             var result = new Dictionary<string, List<ColumnInfo>>(StringComparer.Ordinal);
-            using var reader = Query(connection, "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME, ORDINAL_POSITION", database);
+            using var reader = Query(connection, "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, EXTRA, GENERATION_EXPRESSION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME, ORDINAL_POSITION", database);
             while (reader.Read())
             {
                 string table = reader.GetString(0);
@@ -130,7 +138,8 @@ namespace B1Backup.Core.Engine
                     reader.GetString(2),
                     reader.GetString(3),
                     isGenerated: GeneratedExtra.IsMatch(extra),
-                    isInvisible: extra.IndexOf("INVISIBLE", StringComparison.OrdinalIgnoreCase) >= 0));
+                    isInvisible: extra.IndexOf("INVISIBLE", StringComparison.OrdinalIgnoreCase) >= 0,
+                    generation: reader.IsDBNull(5) ? null : reader.GetString(5)));
             }
 
             return result;
@@ -194,6 +203,17 @@ namespace B1Backup.Core.Engine
             }
 
             return names;
+        }
+
+        /// <summary>The row start and end columns: declared ones, or the hidden row_start and row_end MariaDB adds.</summary>
+        internal static IReadOnlyList<ColumnInfo> HistoryColumnsOf(IReadOnlyList<ColumnInfo> columns)
+        {
+            var declared = columns.Where(c => c.IsPeriodColumn).ToList();
+            return declared.Count == 2 ? declared : new[]
+            {
+                new ColumnInfo("row_start", "timestamp", "timestamp(6)", isGenerated: false, isInvisible: true),
+                new ColumnInfo("row_end", "timestamp", "timestamp(6)", isGenerated: false, isInvisible: true),
+            };
         }
 
         /// <summary>TiDB reports a cached table (ALTER TABLE ... CACHE) as cached=on among its create options.</summary>

@@ -124,13 +124,15 @@ namespace B1Backup.Core.Engine
 
             // An ENUM's index too: index 0 is the error value, which reads as '' like a real '' member would.
             var enumIndexes = StoredColumns(table).Where(IsEnum).Select(c => "(" + Sql.Identifier(c.Name) + " + 0)");
-            return "SELECT " + string.Join(", ", expressions.Concat(enumIndexes)) + " FROM " + Sql.Identifier(table.Name) + (where != null ? " WHERE " + where : string.Empty);
+            string history = table.IncludesHistory ? " FOR SYSTEM_TIME ALL" : string.Empty;
+            return "SELECT " + string.Join(", ", expressions.Concat(enumIndexes)) + " FROM " + Sql.Identifier(table.Name) + history + (where != null ? " WHERE " + where : string.Empty);
         }
 
         private static bool IsEnum(ColumnInfo column) => string.Equals(column.DataType, "enum", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Columns that hold data of their own: generated columns are computed by the server.</summary>
-        public static IReadOnlyList<ColumnInfo> StoredColumns(TableInfo table) => table.Columns.Where(c => !c.IsGenerated).ToList();
+        public static IReadOnlyList<ColumnInfo> StoredColumns(TableInfo table) =>
+            table.Columns.Where(c => !c.IsGenerated).Concat(table.HistoryColumns).ToList();
 
         /// <summary>Streams one table's rows (or the chunk <paramref name="where"/> selects) as extended INSERTs; returns the number of rows.</summary>
         /// <param name="betweenStatements">Called with the rows written so far wherever the script may be cut into
@@ -144,6 +146,12 @@ namespace B1Backup.Core.Engine
             }
 
             string insertPrefix = "INSERT INTO " + Sql.Identifier(table.Name) + " (" + string.Join(",", columns.Select(c => Sql.Identifier(c.Name))) + ") VALUES ";
+            if (table.IncludesHistory)
+            {
+                // Before every INSERT, because any statement boundary may start a part that loads on another connection.
+                insertPrefix = Restore.StatementGuard.InsertHistory + ";\n" + insertPrefix;
+            }
+
             var kinds = columns.Select(c => c.Kind).ToArray();
             var unsigned = columns.Select(c => c.IsUnsigned).ToArray();
             // Where each ENUM column's index is in the result (after the columns, as SelectFor adds them); -1 for others.

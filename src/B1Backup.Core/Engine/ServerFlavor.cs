@@ -89,6 +89,9 @@ namespace B1Backup.Core.Engine
         };
 
         /// <summary>TiDB before 6.2 rejects SAVEPOINT; LOCK TABLES needs a TiDB option. B1Backup needs neither anywhere.</summary>
+        /// <summary>MariaDB 10.11+: history rows of system-versioned tables can be written back (system_versioning_insert_history).</summary>
+        public bool InsertsVersionHistory => Kind == ServerKind.MariaDb && Version >= new Version(10, 11);
+
         /// <summary>ALTER TABLE ... ADD KEY a, ADD KEY b: TiDB before 6.2 takes one change per statement (8200).</summary>
         public bool AddsSeveralKeysInOneAlter => Kind != ServerKind.TiDb || Version >= new Version(6, 2);
 

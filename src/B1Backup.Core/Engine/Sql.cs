@@ -7,6 +7,10 @@ namespace B1Backup.Core.Engine
     {
         public static string Identifier(string name) => "`" + name.Replace("`", "``") + "`";
 
+        /// <summary>Counts a table's rows; for a system-versioned table, its history rows too (a backup holds both).</summary>
+        public static string CountRows(string table, bool systemVersioned) =>
+            "SELECT COUNT(*) FROM " + Identifier(table) + (systemVersioned ? " FOR SYSTEM_TIME ALL" : string.Empty);
+
         /// <summary>A single-quoted string literal in the escaping that mysqldump uses (backslash escapes).</summary>
         public static string Literal(string value)
         {

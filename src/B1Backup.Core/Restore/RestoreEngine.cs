@@ -779,13 +779,18 @@ namespace B1Backup.Core.Restore
             }
 
             var present = new HashSet<string>(StringComparer.Ordinal);
-            using (var command = new MySqlCommand("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')", connection))
+            var versioned = new HashSet<string>(StringComparer.Ordinal);
+            using (var command = new MySqlCommand("SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')", connection))
             {
                 command.Parameters.AddWithValue("@db", database);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
                     present.Add(reader.GetString(0));
+                    if (reader.GetString(1) == "SYSTEM VERSIONED")
+                    {
+                        versioned.Add(reader.GetString(0));
+                    }
                 }
             }
 
@@ -803,7 +808,8 @@ namespace B1Backup.Core.Restore
 
             foreach (string table in present.OrderBy(t => t, StringComparer.Ordinal).Where(_ => countRows))
             {
-                using var count = new MySqlCommand("SELECT COUNT(*) FROM " + Sql.Identifier(table), connection);
+                // A restored table has no history but what the backup held, so all its rows are what was backed up.
+                using var count = new MySqlCommand(Sql.CountRows(table, versioned.Contains(table)), connection);
                 long actual = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
                 rowCount += actual;
                 var recorded = plan.Manifest?.Tables.FirstOrDefault(t => t.Name == table);

@@ -162,6 +162,9 @@ namespace B1Backup.Core.Restore
             }
         }
 
+        /// <summary>What a data part of a system-versioned table says before its INSERTs, so row_start and row_end can be given.</summary>
+        internal const string InsertHistory = "SET SESSION system_versioning_insert_history = 1";
+
         /// <summary>A bound on the tokens of one statement read whole (a view, a routine, a table): about 50 MB of memory.</summary>
         private const int MaxTokens = 2_000_000;
 
@@ -184,6 +187,12 @@ namespace B1Backup.Core.Restore
                     Variable = variable.Groups["var"].Value,
                     PieceBytes = variable.Groups["null"].Success ? -1 : piece.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? (piece.Length - 2) / 2 : piece.Length,
                 };
+            }
+
+            if (string.Equals(text.TrimEnd(';', ' '), InsertHistory, StringComparison.Ordinal))
+            {
+                // Before the INSERTs of a system-versioned table's history rows (MariaDB 10.11+): exactly this text, nothing else.
+                return new JudgedStatement(StatementAction.Execute, InsertHistory, statement.Line, "SET");
             }
 
             var insert = DataInsert.Match(text);
