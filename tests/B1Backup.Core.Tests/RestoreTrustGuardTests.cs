@@ -228,6 +228,35 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void ObjectsAreCreatedUnderTheCharacterSetTheScriptNamesButTheLoaderNeverRunsThoseSets()
+        {
+            var guard = NewGuard();
+            Assert.Equal(StatementAction.SkipCharacterSet, guard.Judge(new ScriptStatement("/*!50003 SET character_set_client  = utf8mb3 */", 1)).Action);
+            Assert.Equal(StatementAction.SkipCharacterSet, guard.Judge(new ScriptStatement("/*!50003 SET collation_connection  = utf8mb3_unicode_ci */", 2)).Action);
+            var view = guard.Judge(new ScriptStatement("CREATE VIEW v AS SELECT 1", 3));
+            Assert.Equal("utf8mb3", view.ObjectCharacterSetClient);
+            Assert.Equal("utf8mb3_unicode_ci", view.ObjectCollationConnection);
+            Assert.Equal("SET SESSION character_set_client = 'utf8mb3', SESSION collation_connection = 'utf8mb3_unicode_ci'", ObjectCharset.SetStatement(view.ObjectCharacterSetClient, view.ObjectCollationConnection));
+
+            // mysqldump puts the saved values back through variables: the loader's own utf8mb4 again.
+            guard.Judge(new ScriptStatement("SET character_set_client = @saved_cs_client", 4));
+            guard.Judge(new ScriptStatement("SET collation_connection = @saved_col_connection", 5));
+            var after = guard.Judge(new ScriptStatement("CREATE VIEW w AS SELECT 1", 6));
+            Assert.Null(ObjectCharset.SetStatement(after.ObjectCharacterSetClient, after.ObjectCollationConnection));
+
+            // SET NAMES names both; a non-UTF-8 client set is never run (UTF-8 text read as latin1 is garbled).
+            guard.Judge(new ScriptStatement("SET NAMES latin1 COLLATE latin1_bin", 7));
+            var latin = guard.Judge(new ScriptStatement("CREATE PROCEDURE p() SELECT 1", 8));
+            Assert.Equal("SET SESSION collation_connection = 'latin1_bin'", ObjectCharset.SetStatement(latin.ObjectCharacterSetClient, latin.ObjectCollationConnection));
+
+            // A value that is not a collation name never reaches the server.
+            guard.Judge(new ScriptStatement("SET collation_connection = 'utf8mb4_bin'', GLOBAL max_connections = ''1'", 9));
+            var crafted = guard.Judge(new ScriptStatement("CREATE VIEW x AS SELECT 1", 10));
+            Assert.Equal("utf8mb4_bin', GLOBAL max_connections = '1", crafted.ObjectCollationConnection);
+            Assert.Null(ObjectCharset.SetStatement(crafted.ObjectCharacterSetClient, crafted.ObjectCollationConnection));
+        }
+
+        [Fact]
         public void EventsAreMarkedSoTheyAreCreatedOnlyAfterTheSwap()
         {
             var judged = NewGuard().Judge(new ScriptStatement("CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO INSERT INTO log VALUES (1)", 1));

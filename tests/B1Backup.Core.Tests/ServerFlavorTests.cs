@@ -103,7 +103,7 @@ namespace B1Backup.Core.Tests
         [InlineData("8.0.11-TiDB-v5.4.0", new[] { "SET SESSION allow_auto_random_explicit_insert = 1" })]
         [InlineData("8.0.11-TiDB-v6.5.3", new[] { "SET SESSION allow_auto_random_explicit_insert = 1", "SET SESSION tidb_placement_mode = 'IGNORE'" })]
         [InlineData("8.0.11-TiDB-v8.1.0", new[] { "SET SESSION allow_auto_random_explicit_insert = 1", "SET SESSION tidb_placement_mode = 'IGNORE'" })]
-        [InlineData("10.11.6-MariaDB", new string[0])]
+        [InlineData("10.11.6-MariaDB", new[] { "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,IGNORE_BAD_TABLE_OPTIONS'" })]
         [InlineData("8.0.36", new string[0])]
         [InlineData("8.4.0", new string[0])]
         public void RestoreSessionsAllowAutoRandomValuesAndIgnoreMissingPlacementPoliciesOnTidb(string version, string[] expected) =>
@@ -114,7 +114,7 @@ namespace B1Backup.Core.Tests
         [InlineData("8.0.29", new[] { "SET SESSION information_schema_stats_expiry = 0" })]
         [InlineData("8.0.36", new[] { "SET SESSION information_schema_stats_expiry = 0", "SET SESSION show_gipk_in_create_table_and_information_schema = ON" })]
         [InlineData("8.4.0", new[] { "SET SESSION information_schema_stats_expiry = 0", "SET SESSION show_gipk_in_create_table_and_information_schema = ON" })]
-        [InlineData("10.11.6-MariaDB", new string[0])]
+        [InlineData("10.11.6-MariaDB", new[] { "SET SESSION sql_mode = 'IGNORE_BAD_TABLE_OPTIONS'" })]
         [InlineData("8.0.11-TiDB-v7.5.1", new string[0])]
         public void MySqlReadersSeeFreshStatisticsAndTheInvisiblePrimaryKey(string version, string[] expected)
         {

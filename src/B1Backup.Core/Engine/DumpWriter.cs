@@ -86,6 +86,12 @@ namespace B1Backup.Core.Engine
             output.Write("/*!40101 SET NAMES utf8mb4 */;\n");
             output.Write("SET SESSION time_zone = '+00:00';\n");
             output.Write("SET SESSION sql_mode = '" + SessionSqlMode + "';\n");
+            if (flavor.Kind == Connection.ServerKind.MariaDb)
+            {
+                // MariaDB only (MySQL and TiDB skip /*M! comments): tables keep table options their engine does not know.
+                output.Write("/*M!100000 " + ServerFlavor.MariaDbRestoreSqlMode + " */;\n");
+            }
+
             output.Write("SET SESSION foreign_key_checks = 0;\n");
             output.Write("SET SESSION unique_checks = 0;\n\n");
         }
@@ -264,7 +270,10 @@ namespace B1Backup.Core.Engine
             output.Write("--\n-- View " + CommentName(view.Name) + "\n--\n");
             output.Write("DROP TABLE IF EXISTS " + Sql.Identifier(view.Name) + ";\n");
             output.Write("DROP VIEW IF EXISTS " + Sql.Identifier(view.Name) + ";\n");
-            output.Write(view.CreateStatement + ";\n\n");
+            string? charset = ObjectCharset.SetStatement(view.CharacterSetClient, view.CollationConnection);
+            output.Write(charset != null ? charset + ";\n" : string.Empty);
+            output.Write(view.CreateStatement + ";\n");
+            output.Write(charset != null ? ObjectCharset.Reset + ";\n\n" : "\n");
         }
 
         public void WriteTrigger(SchemaObject trigger) =>
@@ -421,6 +430,12 @@ namespace B1Backup.Core.Engine
                 output.Write("SET SESSION time_zone = " + Sql.Literal(timeZone) + ";\n");
             }
 
+            string? charset = ObjectCharset.SetStatement(item.CharacterSetClient, item.CollationConnection);
+            if (charset != null)
+            {
+                output.Write(charset + ";\n");
+            }
+
             string delimiter = ChooseDelimiter(item.CreateStatement);
             output.Write("DELIMITER " + delimiter + "\n");
             // A body that ends in a '-- ' or '#' comment would swallow a delimiter on the same line.
@@ -428,6 +443,11 @@ namespace B1Backup.Core.Engine
             bool endsInComment = lastLine.IndexOf("--", StringComparison.Ordinal) >= 0 || lastLine.IndexOf('#') >= 0;
             output.Write(item.CreateStatement + (endsInComment ? "\n" : string.Empty) + delimiter + "\n");
             output.Write("DELIMITER ;\n");
+            if (charset != null)
+            {
+                output.Write(ObjectCharset.Reset + ";\n");
+            }
+
             if (item.SqlMode != null)
             {
                 output.Write("SET SESSION sql_mode = '" + SessionSqlMode + "';\n");

@@ -126,11 +126,20 @@ namespace B1Backup.Core.Engine
         /// TiDB refuses explicit values for AUTO_RANDOM columns (error 8216) unless allowed, and a
         /// placement policy the target cluster lacks would fail the CREATE TABLE (6.0+ can ignore it).
         /// </summary>
+        /// <summary>The restore's sql_mode on MariaDB: the dump's own, and unknown table options accepted as the source had them.</summary>
+        public const string MariaDbRestoreSqlMode = "SET SESSION sql_mode = '" + DumpWriter.SessionSqlMode + ",IGNORE_BAD_TABLE_OPTIONS'";
+
         public IReadOnlyList<string> RestoreSessionStatements
         {
             get
             {
                 var statements = new List<string>();
+                if (Kind == ServerKind.MariaDb)
+                {
+                    // Table options an engine does not know (kept under IGNORE_BAD_TABLE_OPTIONS) are created as they were.
+                    statements.Add(MariaDbRestoreSqlMode);
+                }
+
                 if (Kind == ServerKind.TiDb)
                 {
                     statements.Add("SET SESSION allow_auto_random_explicit_insert = 1");
@@ -161,6 +170,12 @@ namespace B1Backup.Core.Engine
             get
             {
                 var statements = new List<string>();
+                if (Kind == ServerKind.MariaDb)
+                {
+                    // Otherwise SHOW CREATE TABLE writes unknown table options as a comment, and they are lost.
+                    statements.Add("SET SESSION sql_mode = 'IGNORE_BAD_TABLE_OPTIONS'");
+                }
+
                 if (Kind == ServerKind.MySql && Version >= new Version(8, 0, 3))
                 {
                     statements.Add("SET SESSION information_schema_stats_expiry = 0");

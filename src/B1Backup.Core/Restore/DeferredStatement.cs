@@ -19,6 +19,8 @@ namespace B1Backup.Core.Restore
             UndoSql = IsEvent ? "DROP EVENT IF EXISTS " + Engine.Sql.Identifier(Name) : "ALTER TABLE " + Engine.Sql.Identifier(Name) + " NOCACHE";
             SqlMode = guard.Dialect.SqlMode ?? string.Empty;
             TimeZone = guard.TimeZone;
+            CharacterSetClient = statement.ObjectCharacterSetClient;
+            CollationConnection = statement.ObjectCollationConnection;
         }
 
         private DeferredStatement(string table, string sql, string undo)
@@ -47,6 +49,10 @@ namespace B1Backup.Core.Restore
 
         public string TimeZone { get; }
 
+        private string? CharacterSetClient { get; }
+
+        private string? CollationConnection { get; }
+
         public void Create(MySqlConnection connection)
         {
             if (!IsEvent)
@@ -58,7 +64,7 @@ namespace B1Backup.Core.Restore
             SnapshotSession.Execute(connection, "SET SESSION sql_mode = " + Engine.Sql.Literal(SqlMode) + ", SESSION time_zone = " + Engine.Sql.Literal(TimeZone));
             try
             {
-                SnapshotSession.Execute(connection, Sql);
+                ObjectCharset.Run(connection, CharacterSetClient, CollationConnection, () => SnapshotSession.Execute(connection, Sql));
             }
             finally
             {

@@ -48,6 +48,12 @@ namespace B1Backup.Core.Restore
         /// <summary>The view, routine, trigger or event a CREATE makes.</summary>
         public string? ObjectName { get; internal set; }
 
+        /// <summary>For a view, routine, trigger or event: the character_set_client the script set for it (run only when UTF-8).</summary>
+        public string? ObjectCharacterSetClient { get; internal set; }
+
+        /// <summary>For a view, routine, trigger or event: the collation_connection the script set for it.</summary>
+        public string? ObjectCollationConnection { get; internal set; }
+
         /// <summary>A CREATE EVENT: it must not run before the restore has finished.</summary>
         public bool CreatesEvent { get; internal set; }
 

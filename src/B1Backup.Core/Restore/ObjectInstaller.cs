@@ -28,7 +28,8 @@ namespace B1Backup.Core.Restore
 
             try
             {
-                ExecuteKeepingDefiner(connection, item.CreateStatement, $"{item.Kind} {item.Name}", log, item.SqlMode);
+                ObjectCharset.Run(connection, item.CharacterSetClient, item.CollationConnection,
+                    () => ExecuteKeepingDefiner(connection, item.CreateStatement, $"{item.Kind} {item.Name}", log, item.SqlMode));
             }
             finally
             {

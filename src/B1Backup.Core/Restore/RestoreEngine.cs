@@ -643,7 +643,8 @@ namespace B1Backup.Core.Restore
         {
             try
             {
-                ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Sql, $"Line {statement.Line}", log, null, cancel);
+                ObjectCharset.Run(connection, statement.ObjectCharacterSetClient, statement.ObjectCollationConnection,
+                    () => ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Sql, $"Line {statement.Line}", log, null, cancel));
             }
             catch (MySqlException e) when (e.Number == 1153 || e.Message.IndexOf("max_allowed_packet", StringComparison.OrdinalIgnoreCase) >= 0)
             {

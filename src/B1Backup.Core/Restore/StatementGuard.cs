@@ -85,6 +85,9 @@ namespace B1Backup.Core.Restore
         /// <summary>Whether any statement judged so far creates a stored function or a trigger (binary logging makes those need more).</summary>
         public bool CreatesFunctionsOrTriggers { get; private set; }
 
+        private string? objectCharacterSetClient;
+        private string? objectCollationConnection;
+
         /// <summary>Each collation a definition names (COLLATE x), with the line that first names it: the target must have them all.</summary>
         public IDictionary<string, long> CollationsUsed { get; } = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
 
@@ -415,9 +418,9 @@ namespace B1Backup.Core.Restore
                     {
                         case "NAMES":
                         case "CHARSET":
-                            return Result(StatementAction.SkipCharacterSet, "SET NAMES");
+                            return SetNames(2);
                         case "CHARACTER" when Is(2, "SET"):
-                            return Result(StatementAction.SkipCharacterSet, "SET NAMES");
+                            return SetNames(3);
                         case "PASSWORD":
                         case "ROLE":
                         case "DEFAULT" when Is(2, "ROLE"):
@@ -433,6 +436,7 @@ namespace B1Backup.Core.Restore
                 }
 
                 var actions = new HashSet<StatementAction>();
+                var charsetChanges = new List<(string Name, string? Value)>();
                 var modeChanges = new List<string?>();
                 var variableChanges = new List<(string Name, string? Mode)>();
                 string? timeZone = null;
@@ -523,6 +527,11 @@ namespace B1Backup.Core.Restore
                             timeZone = SqlLexer.StringValue(text, tokens[valueStart], guard.Dialect);
                         }
 
+                        if (action == StatementAction.SkipCharacterSet)
+                        {
+                            charsetChanges.Add((variable.ToLowerInvariant(), PlainName(valueStart, valueEnd)));
+                        }
+
                         if (variable.Equals("sql_mode", StringComparison.OrdinalIgnoreCase))
                         {
                             modeChanges.Add(ModeValue(valueStart, valueEnd, userValue: false) ?? throw Refused("it sets sql_mode to a value this restore cannot follow (only a literal, or a variable saved from @@sql_mode)"));
@@ -551,6 +560,19 @@ namespace B1Backup.Core.Restore
                 }
 
                 var result = actions.Single();
+                foreach (var (name, value) in result == StatementAction.SkipCharacterSet ? charsetChanges : new List<(string, string?)>())
+                {
+                    // A restore to a saved @variable (mysqldump's pattern) reads as null: back to the loader's own.
+                    if (name == "character_set_client")
+                    {
+                        guard.objectCharacterSetClient = value;
+                    }
+                    else if (name == "collation_connection" || name == "character_set_connection")
+                    {
+                        guard.objectCollationConnection = name == "collation_connection" ? value : null;
+                    }
+                }
+
                 if (result == StatementAction.Execute)
                 {
                     // Assignments happen left to right: a saved mode is the one before this statement's own change.
@@ -568,6 +590,30 @@ namespace B1Backup.Core.Restore
                 }
 
                 return Result(result, "SET");
+            }
+
+            /// <summary>SET NAMES x [COLLATE y]: noted for the objects that follow, never run.</summary>
+            private JudgedStatement SetNames(int at)
+            {
+                string? charset = at < count ? PlainName(at, at + 1) : null;
+                string? collation = at + 2 < count && Is(at + 1, "COLLATE") ? PlainName(at + 2, at + 3) : null;
+                guard.objectCharacterSetClient = charset != null && charset.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase) ? null : charset;
+                guard.objectCollationConnection = collation;
+                return Result(StatementAction.SkipCharacterSet, "SET NAMES");
+            }
+
+            /// <summary>A one-token value that names something (a word, a quoted name, a string); null for variables and the like.</summary>
+            private string? PlainName(int start, int end)
+            {
+                if (end != start + 1 || start >= count)
+                {
+                    return null;
+                }
+
+                var token = tokens[start];
+                return token.Kind == SqlTokenKind.Word || token.Kind == SqlTokenKind.QuotedIdentifier ? token.Name
+                    : token.Kind == SqlTokenKind.String ? SqlLexer.StringValue(text, token, guard.Dialect)
+                    : null;
             }
 
             private static bool IsServerState(string name) =>
@@ -819,6 +865,9 @@ namespace B1Backup.Core.Restore
                 CheckStoredCode(bodyStart, kind);
                 var result = Result(StatementAction.Execute, "CREATE " + kind);
                 result.CreatesEvent = kind == "EVENT";
+                // The loader never runs the script's character-set SETs (it speaks UTF-8); it creates the object under them.
+                result.ObjectCharacterSetClient = guard.objectCharacterSetClient;
+                result.ObjectCollationConnection = guard.objectCollationConnection;
                 guard.CreatesFunctionsOrTriggers |= kind == "FUNCTION" || kind == "TRIGGER";
                 result.ObjectName = objectName;
                 return result;
