@@ -92,6 +92,11 @@ namespace B1Backup.Core.Tests
                 new MySqlCommand("SET NAMES latin1 COLLATE latin1_bin", connection).ExecuteNonQuery();
                 // Under latin1_bin 'a' and 'A' differ; under the loader's utf8mb4 default they would be equal.
                 new MySqlCommand("CREATE FUNCTION f1() RETURNS INT DETERMINISTIC RETURN 'a' = 'A'", connection).ExecuteNonQuery();
+                // A routine made while the database had another default: its parameter takes that default (latin1 here).
+                new MySqlCommand("SET NAMES utf8mb4", connection).ExecuteNonQuery();
+                new MySqlCommand($"ALTER DATABASE `{source}` COLLATE latin1_swedish_ci", connection).ExecuteNonQuery();
+                new MySqlCommand("CREATE FUNCTION cs(x VARCHAR(5)) RETURNS VARCHAR(20) DETERMINISTIC RETURN CHARSET(x)", connection).ExecuteNonQuery();
+                new MySqlCommand($"ALTER DATABASE `{source}` COLLATE utf8mb4_general_ci", connection).ExecuteNonQuery();
             }
 
             string path;
@@ -116,9 +121,15 @@ namespace B1Backup.Core.Tests
                 "(SELECT GROUP_CONCAT(CONCAT(EVENT_NAME, ':', CHARACTER_SET_CLIENT, '/', COLLATION_CONNECTION)) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()))", database))!;
             // UTF-8 client character sets and every collation come back; a latin1 client is read as utf8mb4 (the text is UTF-8).
             Assert.Equal(
-                "v3:utf8mb3/utf8mb3_unicode_ci | f1:utf8mb4/latin1_bin,p3:utf8mb3/utf8mb3_unicode_ci | tr3:utf8mb3/utf8mb3_unicode_ci | e3:utf8mb3/utf8mb3_unicode_ci",
+                "v3:utf8mb3/utf8mb3_unicode_ci | cs:utf8mb4/utf8mb4_general_ci,f1:utf8mb4/latin1_bin,p3:utf8mb3/utf8mb3_unicode_ci | tr3:utf8mb3/utf8mb3_unicode_ci | e3:utf8mb3/utf8mb3_unicode_ci",
                 Charsets(restored));
             Assert.Equal(Charsets(source).Replace("f1:latin1/", "f1:utf8mb4/"), Charsets(restored));
+            string DatabaseCollations(string database) => Convert.ToString(TestServer.Scalar(
+                "SELECT GROUP_CONCAT(CONCAT(ROUTINE_NAME, ':', DATABASE_COLLATION) ORDER BY ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()", database))!;
+            Assert.Equal("cs:latin1_swedish_ci,f1:utf8mb4_general_ci,p3:utf8mb4_general_ci", DatabaseCollations(source));
+            Assert.Equal(DatabaseCollations(source), DatabaseCollations(restored));
+            Assert.Equal("latin1", TestServer.Scalar("SELECT cs('x')", restored));
+            Assert.Equal("utf8mb4_general_ci", TestServer.Scalar($"SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{restored}'"));
             Assert.Equal(0, Convert.ToInt32(TestServer.Scalar("SELECT f1()", source)));
             Assert.Equal(0, Convert.ToInt32(TestServer.Scalar("SELECT f1()", restored)));
             // The loader's own connection went back to utf8mb4: data loaded after the objects keeps 4-byte characters.

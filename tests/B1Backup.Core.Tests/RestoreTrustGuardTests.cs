@@ -254,6 +254,14 @@ namespace B1Backup.Core.Tests
             var crafted = guard.Judge(new ScriptStatement("CREATE VIEW x AS SELECT 1", 10));
             Assert.Equal("utf8mb4_bin', GLOBAL max_connections = '1", crafted.ObjectCollationConnection);
             Assert.Null(ObjectCharset.SetStatement(crafted.ObjectCharacterSetClient, crafted.ObjectCollationConnection));
+
+            // mysqldump's ALTER DATABASE around a routine is never run; the routine is created under its collation.
+            Assert.Equal(StatementAction.SkipDatabaseSwitch, guard.Judge(new ScriptStatement("ALTER DATABASE `shop` CHARACTER SET latin1 COLLATE latin1_swedish_ci", 11)).Action);
+            Assert.Equal("latin1_swedish_ci", guard.Judge(new ScriptStatement("CREATE FUNCTION f() RETURNS INT RETURN 1", 12)).ObjectDatabaseCollation);
+            Assert.Null(guard.Judge(new ScriptStatement("CREATE VIEW y AS SELECT 1", 13)).ObjectDatabaseCollation);
+            Assert.Throws<B1BackupException>(() => guard.Judge(new ScriptStatement("ALTER DATABASE `victim` COLLATE latin1_bin", 14)));
+            guard.Judge(new ScriptStatement("ALTER DATABASE COLLATE = 'latin1_bin; DROP DATABASE victim'", 15));
+            Assert.Null(ObjectCharset.AlterDatabaseCollation(guard.Judge(new ScriptStatement("CREATE PROCEDURE q() SELECT 1", 16)).ObjectDatabaseCollation));
         }
 
         [Fact]

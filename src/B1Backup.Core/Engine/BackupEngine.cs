@@ -329,6 +329,7 @@ namespace B1Backup.Core.Engine
             manifest.Objects.AddRange(objects.Select(o => new ManifestObject { Kind = o.Kind, Name = o.Name }));
             items.Add(WorkItem.Text("Objects", null, writer =>
             {
+                writer.DatabaseCollation = catalog.Collation;
                 catalog.Routines.ForEach(writer.WriteRoutine);
                 catalog.Views.ForEach(writer.WriteView);
                 catalog.Triggers.ForEach(writer.WriteTrigger);

@@ -168,6 +168,9 @@ namespace B1Backup.Core.Engine
         /// <summary>For events: the session time zone their schedule was written in.</summary>
         public string? TimeZone { get; set; }
 
+        /// <summary>A routine's, trigger's or event's "Database Collation": the database default it was created under.</summary>
+        public string? DatabaseCollation { get; set; }
+
         /// <summary>For sequences: the value NEXTVAL returns next.</summary>
         public string? NextValue { get; set; }
     }

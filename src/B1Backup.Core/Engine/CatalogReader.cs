@@ -158,7 +158,16 @@ namespace B1Backup.Core.Engine
             }
 
             string? Text(int? column) => column.HasValue && !reader.IsDBNull(column.Value) ? reader.GetString(column.Value) : null;
-            return new SchemaObject(kind, name, reader.GetString(createColumn), Text(sqlModeColumn), Text(charsetColumn), Text(charsetColumn + 1));
+            int? databaseCollation = null;
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                databaseCollation = reader.GetName(i).Equals("Database Collation", StringComparison.OrdinalIgnoreCase) ? i : databaseCollation;
+            }
+
+            return new SchemaObject(kind, name, reader.GetString(createColumn), Text(sqlModeColumn), Text(charsetColumn), Text(charsetColumn + 1))
+            {
+                DatabaseCollation = Text(databaseCollation),
+            };
         }
 
         /// <summary>Orders views so that each comes after the views its definition names.</summary>

@@ -61,6 +61,9 @@ namespace B1Backup.Core.Engine
             this.output = output;
         }
 
+        /// <summary>The database's default collation; a routine, trigger or event made under another is written inside an ALTER DATABASE to it and back.</summary>
+        public string? DatabaseCollation { get; set; }
+
         /// <summary>
         /// A name inside a '-- ' comment line: a newline in it would end the comment and make the rest of
         /// the name SQL (for Restore-B1Database and for gunzip | mariadb alike), so control characters
@@ -436,6 +439,13 @@ namespace B1Backup.Core.Engine
                 output.Write(charset + ";\n");
             }
 
+            bool otherDatabaseDefault = item.DatabaseCollation != null && !string.Equals(item.DatabaseCollation, DatabaseCollation, StringComparison.OrdinalIgnoreCase)
+                && ObjectCharset.AlterDatabaseCollation(item.DatabaseCollation) != null && ObjectCharset.AlterDatabaseCollation(DatabaseCollation) != null;
+            if (otherDatabaseDefault)
+            {
+                output.Write(ObjectCharset.AlterDatabaseCollation(item.DatabaseCollation) + ";\n");
+            }
+
             string delimiter = ChooseDelimiter(item.CreateStatement);
             output.Write("DELIMITER " + delimiter + "\n");
             // A body that ends in a '-- ' or '#' comment would swallow a delimiter on the same line.
@@ -443,6 +453,11 @@ namespace B1Backup.Core.Engine
             bool endsInComment = lastLine.IndexOf("--", StringComparison.Ordinal) >= 0 || lastLine.IndexOf('#') >= 0;
             output.Write(item.CreateStatement + (endsInComment ? "\n" : string.Empty) + delimiter + "\n");
             output.Write("DELIMITER ;\n");
+            if (otherDatabaseDefault)
+            {
+                output.Write(ObjectCharset.AlterDatabaseCollation(DatabaseCollation) + ";\n");
+            }
+
             if (charset != null)
             {
                 output.Write(ObjectCharset.Reset + ";\n");

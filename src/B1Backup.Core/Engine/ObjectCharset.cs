@@ -34,29 +34,54 @@ namespace B1Backup.Core.Engine
             return parts.Count == 0 ? null : "SET " + string.Join(", ", parts);
         }
 
-        /// <summary>Runs <paramref name="create"/> under the object's character set and collation, then resets the connection.</summary>
-        public static void Run(MySqlConnection connection, string? characterSetClient, string? collationConnection, Action create)
+        /// <summary>
+        /// Runs <paramref name="create"/> under the object's character set and collation, and under the database
+        /// default collation it was created with (a routine's parameters take that default), then puts both back.
+        /// </summary>
+        public static void Run(MySqlConnection connection, string? characterSetClient, string? collationConnection, string? databaseCollation, Action create)
         {
             string? set = SetStatement(characterSetClient, collationConnection);
-            if (set == null)
+            string? databaseNow = null;
+            if (IsName(databaseCollation))
             {
-                create();
-                return;
+                using var current = new MySqlCommand("SELECT @@collation_database", connection);
+                databaseNow = Convert.ToString(current.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                databaseNow = string.Equals(databaseNow, databaseCollation, StringComparison.OrdinalIgnoreCase) || !IsName(databaseNow) ? null : databaseNow;
             }
 
-            SnapshotSession.Execute(connection, set);
+            if (databaseNow != null)
+            {
+                SnapshotSession.Execute(connection, "ALTER DATABASE COLLATE = " + databaseCollation);
+            }
+
             try
             {
+                if (set != null)
+                {
+                    SnapshotSession.Execute(connection, set);
+                }
+
                 create();
             }
             finally
             {
-                SnapshotSession.Execute(connection, Reset);
+                if (set != null)
+                {
+                    SnapshotSession.Execute(connection, Reset);
+                }
+
+                if (databaseNow != null)
+                {
+                    SnapshotSession.Execute(connection, "ALTER DATABASE COLLATE = " + databaseNow);
+                }
             }
         }
 
+        /// <summary>The ALTER DATABASE a script writes around an object whose database default differed; null when it cannot be written.</summary>
+        public static string? AlterDatabaseCollation(string? collation) => IsName(collation) ? "ALTER DATABASE COLLATE = " + collation : null;
+
         /// <summary>Collation names are letters, digits and underscores; anything else is not one a server reported.</summary>
-        private static bool IsName(string? name)
+        internal static bool IsName(string? name)
         {
             if (string.IsNullOrEmpty(name) || name!.Length > 64)
             {

@@ -21,6 +21,7 @@ namespace B1Backup.Core.Restore
             TimeZone = guard.TimeZone;
             CharacterSetClient = statement.ObjectCharacterSetClient;
             CollationConnection = statement.ObjectCollationConnection;
+            DatabaseCollation = statement.ObjectDatabaseCollation;
         }
 
         private DeferredStatement(string table, string sql, string undo)
@@ -53,6 +54,8 @@ namespace B1Backup.Core.Restore
 
         private string? CollationConnection { get; }
 
+        private string? DatabaseCollation { get; }
+
         public void Create(MySqlConnection connection)
         {
             if (!IsEvent)
@@ -64,7 +67,7 @@ namespace B1Backup.Core.Restore
             SnapshotSession.Execute(connection, "SET SESSION sql_mode = " + Engine.Sql.Literal(SqlMode) + ", SESSION time_zone = " + Engine.Sql.Literal(TimeZone));
             try
             {
-                ObjectCharset.Run(connection, CharacterSetClient, CollationConnection, () => SnapshotSession.Execute(connection, Sql));
+                ObjectCharset.Run(connection, CharacterSetClient, CollationConnection, DatabaseCollation, () => SnapshotSession.Execute(connection, Sql));
             }
             finally
             {

@@ -54,6 +54,9 @@ namespace B1Backup.Core.Restore
         /// <summary>For a view, routine, trigger or event: the collation_connection the script set for it.</summary>
         public string? ObjectCollationConnection { get; internal set; }
 
+        /// <summary>For a routine, trigger or event: the database collation the script gave it (mysqldump's ALTER DATABASE around it).</summary>
+        public string? ObjectDatabaseCollation { get; internal set; }
+
         /// <summary>A CREATE EVENT: it must not run before the restore has finished.</summary>
         public bool CreatesEvent { get; internal set; }
 

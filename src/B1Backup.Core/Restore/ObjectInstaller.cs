@@ -28,7 +28,7 @@ namespace B1Backup.Core.Restore
 
             try
             {
-                ObjectCharset.Run(connection, item.CharacterSetClient, item.CollationConnection,
+                ObjectCharset.Run(connection, item.CharacterSetClient, item.CollationConnection, item.DatabaseCollation,
                     () => ExecuteKeepingDefiner(connection, item.CreateStatement, $"{item.Kind} {item.Name}", log, item.SqlMode));
             }
             finally

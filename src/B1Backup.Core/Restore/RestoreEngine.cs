@@ -643,7 +643,7 @@ namespace B1Backup.Core.Restore
         {
             try
             {
-                ObjectCharset.Run(connection, statement.ObjectCharacterSetClient, statement.ObjectCollationConnection,
+                ObjectCharset.Run(connection, statement.ObjectCharacterSetClient, statement.ObjectCollationConnection, statement.ObjectDatabaseCollation,
                     () => ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Sql, $"Line {statement.Line}", log, null, cancel));
             }
             catch (MySqlException e) when (e.Number == 1153 || e.Message.IndexOf("max_allowed_packet", StringComparison.OrdinalIgnoreCase) >= 0)

@@ -87,6 +87,7 @@ namespace B1Backup.Core.Restore
 
         private string? objectCharacterSetClient;
         private string? objectCollationConnection;
+        private string? objectDatabaseCollation;
 
         /// <summary>Each collation a definition names (COLLATE x), with the line that first names it: the target must have them all.</summary>
         public IDictionary<string, long> CollationsUsed { get; } = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
@@ -868,6 +869,7 @@ namespace B1Backup.Core.Restore
                 // The loader never runs the script's character-set SETs (it speaks UTF-8); it creates the object under them.
                 result.ObjectCharacterSetClient = guard.objectCharacterSetClient;
                 result.ObjectCollationConnection = guard.objectCollationConnection;
+                result.ObjectDatabaseCollation = kind == "VIEW" ? null : guard.objectDatabaseCollation;
                 guard.CreatesFunctionsOrTriggers |= kind == "FUNCTION" || kind == "TRIGGER";
                 result.ObjectName = objectName;
                 return result;
@@ -1006,13 +1008,27 @@ namespace B1Backup.Core.Restore
             {
                 if (Is(1, "DATABASE") || Is(1, "SCHEMA"))
                 {
-                    // mysqldump sets the database's collation around routines: the restore chooses the target's own.
-                    if (count > 2 && tokens[2].IsName && !IsCharsetWord(2))
+                    // mysqldump sets the database's collation around routines: never run, but the routines that follow
+                    // are created under it (the loader sets it on the target and puts the target's own back).
+                    var altered = count > 2 && tokens[2].IsName && !IsCharsetWord(2)
+                        ? DatabaseStatement(2, "ALTER DATABASE")
+                        : Result(StatementAction.SkipDatabaseSwitch, "ALTER DATABASE");
+                    if (Enumerable.Range(2, Math.Max(0, count - 2)).Any(i => Is(i, "CHARACTER") || Is(i, "CHARSET")))
                     {
-                        return DatabaseStatement(2, "ALTER DATABASE");
+                        // A character set alone means its default collation, which this guard does not know.
+                        guard.objectDatabaseCollation = null;
                     }
 
-                    return Result(StatementAction.SkipDatabaseSwitch, "ALTER DATABASE");
+                    for (int i = 2; i + 1 < count; i++)
+                    {
+                        if (Is(i, "COLLATE"))
+                        {
+                            int at = tokens[i + 1].IsSymbol('=') ? i + 2 : i + 1;
+                            guard.objectDatabaseCollation = PlainName(at, at + 1);
+                        }
+                    }
+
+                    return altered;
                 }
 
                 if (Is(1, "TABLE") && (count == 4 || (count == 6 && tokens[3].IsSymbol('.'))) && (Is(count - 1, "CACHE") || Is(count - 1, "NOCACHE")))
