@@ -81,6 +81,10 @@ namespace B1Backup.Core.Connection
         public ConnectionSettings WithDatabase(string? database) =>
             new ConnectionSettings(Host, Port, User, password, database, TlsMode, SslCaPath, KindHint, ConnectTimeoutSeconds, IgnoredOptions);
 
+        /// <summary>The same connection, giving up sooner (tab completion must not hang on a server that does not answer).</summary>
+        public ConnectionSettings WithConnectTimeout(int seconds) =>
+            new ConnectionSettings(Host, Port, User, password, Database, TlsMode, SslCaPath, KindHint, seconds, IgnoredOptions);
+
         public ConnectionSettings WithTls(TlsMode mode, string? sslCaPath) =>
             new ConnectionSettings(Host, Port, User, password, Database, mode, sslCaPath, KindHint, ConnectTimeoutSeconds, IgnoredOptions);
 

@@ -144,8 +144,7 @@ namespace B1Backup.Core.Engine
                     "No database to back up: put it in the URL path (mysql://user@host/shop) or pass -Database.");
             var stopwatch = Stopwatch.StartNew();
             string folder = PrepareFolder(request.Root, request.Environment);
-            var timestamp = DateTime.Now;
-            string path = System.IO.Path.Combine(folder, BackupName.Format(request.Environment, timestamp, request.Compression) + (request.EncryptionKey != null ? MemberCipher.Suffix : string.Empty));
+            string path = FreeName(folder, request, cancel, out DateTime timestamp);
             log($"Environment: {request.Environment}");
             log($"Database: {database}");
             log($"Host: {settings.Server}");
@@ -297,6 +296,31 @@ namespace B1Backup.Core.Engine
                 Readers = readers,
                 Incomplete = manifest.Incomplete.ToArray(),
             };
+        }
+
+        /// <summary>
+        /// backup_&lt;env&gt;_&lt;now&gt;: names have one-second resolution, so a second backup in the same second (another
+        /// database, one loop after another) takes the next second instead of failing. A name is never reused.
+        /// </summary>
+        private static string FreeName(string folder, BackupRequest request, CancellationToken cancel, out DateTime timestamp)
+        {
+            string suffix = request.EncryptionKey != null ? MemberCipher.Suffix : string.Empty;
+            timestamp = DateTime.Now;
+            for (int attempt = 0; ; attempt++)
+            {
+                var second = new DateTime(timestamp.Year, timestamp.Month, timestamp.Day, timestamp.Hour, timestamp.Minute, timestamp.Second, timestamp.Kind);
+                string path = System.IO.Path.Combine(folder, BackupName.Format(request.Environment, second, request.Compression) + suffix);
+                if (!File.Exists(path) || attempt >= 5)
+                {
+                    // After a few seconds of taken names, the writer's own check says so.
+                    return path;
+                }
+
+                var next = second.AddSeconds(1);
+                cancel.WaitHandle.WaitOne(Math.Max(0, (int)Math.Ceiling((next - DateTime.Now).TotalMilliseconds)));
+                cancel.ThrowIfCancellationRequested();
+                timestamp = DateTime.Now > next ? DateTime.Now : next;
+            }
         }
 
         /// <summary>The pieces of the dump, in file order: header and sequences, each table's CREATE then its row ranges, the other objects.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using B1Backup.Core;
@@ -7,12 +8,25 @@ using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
 {
-    /// <summary>Backs up one database into &lt;Path&gt;/&lt;env&gt;/backup_&lt;env&gt;_&lt;yyyyMMdd_HHmmss&gt;.sql.gz with .sha256 and manifest sidecars.</summary>
+    /// <summary>
+    /// Backs up databases into &lt;Path&gt;/&lt;env&gt;/backup_&lt;env&gt;_&lt;yyyyMMdd_HHmmss&gt;.sql.gz with .sha256 and
+    /// manifest sidecars: the connection's database, or those named by -Database (several, wildcards, or from the pipeline).
+    /// </summary>
     [Cmdlet(VerbsData.Backup, "B1Database", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(BackupResult))]
     public sealed class BackupB1DatabaseCommand : ConnectionCmdlet
     {
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private readonly List<string> requested = new List<string>();
+
+        /// <summary>
+        /// The databases to back up: names or wildcards (* is every database the user can see but the server's own),
+        /// also from the pipeline. Default: the database of the connection (DATABASE_URL).
+        /// </summary>
+        [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ServerDatabaseCompleter))]
+        public string[]? Database { get; set; }
 
         /// <summary>Default: $env:ENV_NAME, else development.</summary>
         [Parameter]
@@ -33,17 +47,71 @@ namespace B1Backup.Commands
         [ValidateRange(1, 64)]
         public int Parallel { get; set; } = BackupRequest.DefaultReaders;
 
+        /// <summary>Resolved per database: the connection itself names none beyond the URL's.</summary>
+        protected override string? DatabaseParameter => null;
+
+        protected override void ProcessRecord()
+        {
+            if (Database != null)
+            {
+                requested.AddRange(Database);
+            }
+        }
+
         protected override void EndProcessing()
         {
             var settings = ResolveConnection();
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
-            var request = new BackupRequest(settings, ToFileSystemPath(Path), environment) { Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(), EncryptionKey = ReadEncryptionKey() };
-            string file = System.IO.Path.Combine(request.Root, environment, $"backup_{environment}_<yyyyMMdd_HHmmss>{B1Backup.Core.Store.BackupName.Extension(Compression)}");
-            if (!ShouldProcess($"database {settings.Database ?? "(from the connection)"} on {settings.Server}", $"Back up to {file}"))
+            IReadOnlyList<string> databases;
+            try
             {
+                databases = requested.Count == 0
+                    ? new[] { settings.Database ?? throw new B1BackupException("MissingDatabase", FailureKind.InvalidArgument,
+                        "No database to back up: name one in the connection (DATABASE_URL .../<database>) or with -Database (several, or * for every database).") }
+                    : DatabaseSelection.Expand(settings, requested);
+            }
+            catch (B1BackupException e)
+            {
+                ThrowEngineError(e);
                 return;
             }
 
+            bool several = databases.Count > 1;
+            foreach (string database in databases)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var request = new BackupRequest(settings.WithDatabase(database), ToFileSystemPath(Path), environment)
+                {
+                    Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(), EncryptionKey = ReadEncryptionKey(),
+                };
+                string file = System.IO.Path.Combine(request.Root, environment, $"backup_{environment}_<yyyyMMdd_HHmmss>{BackupName.Extension(Compression)}");
+                if (!ShouldProcess($"database {database} on {settings.Server}", $"Back up to {file}"))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    BackUp(request);
+                }
+                catch (B1BackupException e) when (several)
+                {
+                    // One database failing does not stop the others; each failure is its own error record.
+                    WriteEngineError(e, database);
+                }
+                catch (B1BackupException e)
+                {
+                    ThrowEngineError(e);
+                }
+            }
+        }
+
+        private void BackUp(BackupRequest request)
+        {
             ProgressReporter<BackupProgress>? progress = null;
             progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
             {
@@ -74,14 +142,10 @@ namespace B1Backup.Commands
 
                 WriteObject(result);
             }
-            catch (B1BackupException e)
-            {
-                ThrowEngineError(e);
-            }
             catch (OperationCanceledException)
             {
-                ThrowEngineError(new B1BackupException("BackupStopped", FailureKind.OperationStopped,
-                    "The backup was stopped; the partial file was removed and older backups are untouched."));
+                throw new B1BackupException("BackupStopped", FailureKind.OperationStopped,
+                    "The backup was stopped; the partial file was removed and older backups are untouched.");
             }
             finally
             {

@@ -22,9 +22,6 @@ namespace B1Backup.Commands
         public int Port { get; set; }
 
         [Parameter]
-        public string? Database { get; set; }
-
-        [Parameter]
         [Credential]
         public PSCredential? Credential { get; set; }
 
@@ -38,6 +35,9 @@ namespace B1Backup.Commands
 
         protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
+        /// <summary>The database the connection names beside the URL's (each cmdlet declares its own -Database: one, or several).</summary>
+        protected abstract string? DatabaseParameter { get; }
+
         /// <summary>Combines -ConnectionString (or DATABASE_URL) with the separate parameters; separate ones win.</summary>
         protected ConnectionSettings ResolveConnection()
         {
@@ -47,7 +47,7 @@ namespace B1Backup.Commands
                 ConnectionString = connectionString,
                 Server = Server,
                 Port = IsBound(nameof(Port)) ? Port : (int?)null,
-                Database = Database,
+                Database = DatabaseParameter,
                 TlsMode = IsBound(nameof(SslMode)) ? SslMode : (TlsMode?)null,
                 SslCa = SslCa != null ? ToFileSystemPath(SslCa) : null,
             };

@@ -16,6 +16,12 @@ namespace B1Backup.Commands
     [OutputType(typeof(DrillResult))]
     public sealed class InvokeB1RestoreDrillCommand : ConnectionCmdlet
     {
+        /// <summary>The database the connection names, when the URL does not (or to use another).</summary>
+        [Parameter]
+        public string? Database { get; set; }
+
+        protected override string? DatabaseParameter => Database;
+
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         /// <summary>The backup to drill (also Get-B1Backup objects from the pipeline).</summary>

@@ -15,6 +15,12 @@ namespace B1Backup.Commands
     [OutputType(typeof(RestoreResult))]
     public sealed class RestoreB1DatabaseCommand : ConnectionCmdlet
     {
+        /// <summary>The database the connection names, when the URL does not (or to use another).</summary>
+        [Parameter]
+        public string? Database { get; set; }
+
+        protected override string? DatabaseParameter => Database;
+
         public const string ProductionPhrase = "RESTORE PRODUCTION";
 
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();

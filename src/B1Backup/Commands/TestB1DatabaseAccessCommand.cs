@@ -15,6 +15,12 @@ namespace B1Backup.Commands
     [OutputType(typeof(AccessCheckResult), typeof(bool))]
     public sealed class TestB1DatabaseAccessCommand : ConnectionCmdlet
     {
+        /// <summary>The database the connection names, when the URL does not (or to use another).</summary>
+        [Parameter]
+        public string? Database { get; set; }
+
+        protected override string? DatabaseParameter => Database;
+
         /// <summary>Only $true when no check failed (warnings allowed).</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
