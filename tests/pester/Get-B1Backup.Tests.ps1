@@ -79,7 +79,7 @@ Describe 'Get-B1Backup' {
 
     It 'shows a table at the prompt with human sizes' {
         $text = Get-B1Backup -Path $root | Out-String -Width 200
-        $text | Should -Match 'Timestamp\s+Environment\s+Database'
+        $text | Should -Match 'Database\s+Age\s+Size\s+Name'
         $text | Should -Match '\d+(\.\d)? (B|KB|MB)'
     }
 }

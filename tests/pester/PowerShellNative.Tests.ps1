@@ -39,7 +39,7 @@ Describe 'Argument completion' {
 Describe 'Views' {
     It 'shows Get-B1Backup as a table with human sizes and ages, and keeps every property for Select-Object *' {
         $text = Get-B1Backup -Path $root | Out-String -Width 200
-        $text | Should -Match 'Timestamp\s+Environment\s+Database\s+Age\s+Size'
+        $text | Should -Match 'Database\s+Age\s+Size\s+Name'
         $text | Should -Match '\d+(\.\d)? (KB|B)'
         $text | Should -Match '\dm \d\ds'
         $all = Get-B1Backup -Path $root | Select-Object -First 1 *
