@@ -6,7 +6,7 @@ Import-Module (Join-Path $PSScriptRoot 'TestServer.psm1') -Force
 Import-Module (Join-Path $PSScriptRoot 'pester/TestHelpers.psm1') -Force
 Import-Module $ModulePath -Force
 
-$server = Start-B1TestServer -SkipTimeZones
+$server = Start-B1TestServer -SkipTimeZones -ServerOnly
 $env:B1_TEST_DATABASE_URL = $server.Url
 $savedUrl = $env:DATABASE_URL
 try {

@@ -9,8 +9,10 @@ $script:TestPassword = 'B1:p@ss/w%rd?é'
 $script:TestUser = 'b1test'
 
 function Install-B1MariaDb {
-    <# MariaDB for the server, zstd and cron for the tests of .sql.zst files and schedules: installed from Debian when missing. #>
-    $wanted = [ordered]@{ mariadbd = 'mariadb-server'; mariadb = 'mariadb-client'; zstd = 'zstd'; crontab = 'cron' }
+    <# MariaDB for the server, and for the tests zstd and cron (.sql.zst files, schedules): installed from Debian when missing. #>
+    param([switch] $ServerOnly)
+    $wanted = [ordered]@{ mariadbd = 'mariadb-server'; mariadb = 'mariadb-client' }
+    if (-not $ServerOnly) { $wanted.zstd = 'zstd'; $wanted.crontab = 'cron' }
     $missing = @($wanted.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) } | ForEach-Object { $wanted[$_] })
     if (-not $missing) { return }
     $isRoot = (& id -u) -eq '0'
@@ -109,11 +111,14 @@ function Start-B1TestServer {
     Starts a private MariaDB with TLS on 127.0.0.1 and returns how to reach it.
     .PARAMETER Plaintext
     Start without TLS, to test that B1Backup refuses a server that cannot encrypt.
+    .PARAMETER ServerOnly
+    Install only MariaDB when it is missing, not the tools the tests use besides (zstd, cron).
     #>
     [CmdletBinding()]
-    param([switch] $Plaintext, [switch] $SkipTimeZones, [string[]] $ExtraArguments = @())
+    param([switch] $Plaintext, [switch] $SkipTimeZones, [string[]] $ExtraArguments = @(), [switch] $ServerOnly)
 
-    Install-B1MariaDb
+    # The demo needs the server only: it does not install cron (a system service) on the machine.
+    Install-B1MariaDb -ServerOnly:$ServerOnly
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("b1test-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 12))
     New-Item -ItemType Directory -Path $root | Out-Null
     $server = [pscustomobject]@{

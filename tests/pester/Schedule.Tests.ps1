@@ -3,12 +3,29 @@ BeforeAll {
     Import-Module $modulePath -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:savedCrontab = & bash -c 'crontab -l 2>/dev/null'
+    $script:savedHome = $env:B1BACKUP_HOME
+    # Definitions and logs of these tests stay in the test drive.
+    $env:B1BACKUP_HOME = Join-Path $TestDrive 'b1home'
     $script:name = 'B1Backup-test-' + [guid]::NewGuid().ToString('n').Substring(0, 6)
+    $script:server = Get-B1TestServer
+
+    function New-EnvironmentFile([string] $Path, [string] $Url, [string] $Mode = '600') {
+        Set-Content -Path $Path -Value "DATABASE_URL='$Url'"
+        & chmod $Mode $Path
+        $Path
+    }
+
+    # What cron runs for a crontab line: the command after the five time fields, % unescaped, in cron's environment.
+    function Invoke-AsCron([string] $CronLine) {
+        $command = ($CronLine -replace '^(\S+\s+){5}', '') -replace ' # B1Backup schedule: .*$', '' -replace '\\%', '%'
+        & env -i "HOME=$HOME" 'LOGNAME=root' 'SHELL=/bin/sh' 'PATH=/usr/bin:/bin' /bin/sh -c $command 2>&1 | Out-String
+    }
 }
 
 AfterAll {
     $restore = (@($savedCrontab) -join "`n")
     if ($restore) { $restore + "`n" | & crontab - } else { & bash -c 'crontab -r 2>/dev/null' }
+    $env:B1BACKUP_HOME = $savedHome
 }
 
 Describe 'Register-B1BackupSchedule on Linux' -Skip:(-not $IsLinux) {
@@ -20,46 +37,126 @@ Describe 'Register-B1BackupSchedule on Linux' -Skip:(-not $IsLinux) {
         $out | Should -Match '15 3 \* \* \* /bin/bash -c'
         $out | Should -Match 'keeps 7 days'
         & bash -c 'crontab -l 2>/dev/null' | Should -Be $before
+        Test-Path (Join-Path $env:B1BACKUP_HOME "schedules/$name.json") | Should -BeFalse
     }
 
-    It 'adds one crontab line, replaces it when registered again, and keeps other lines' {
+    It 'refuses, registering nothing, when <Case>' -ForEach @(
+        @{ Case = 'cron would have no DATABASE_URL'; Id = 'EnvironmentFileRequired'; File = $null }
+        @{ Case = 'the environment file does not exist'; Id = 'EnvironmentFileMissing'; File = '/nonexistent/b1.env' }
+        @{ Case = 'others can read the environment file'; Id = 'EnvironmentFileNotPrivate'; File = 'world' }
+        @{ Case = 'the dry run cannot connect (wrong password)'; Id = 'ScheduleDryRunFailed'; File = 'wrongpassword' }
+        @{ Case = 'the dry run finds no such database'; Id = 'ScheduleDryRunFailed'; File = 'nodatabase' }
+    ) {
         "7 7 * * * /bin/true # someone else's job`n" | & crontab -
-        $plan = Register-B1BackupSchedule -Name $name -Environment staging -Path (Join-Path $TestDrive 'b') -At '03:15' -EnvironmentFile /etc/b1.env
-        $plan.CronLine | Should -Match "# B1Backup schedule: $name$"
-        $lines = @(& crontab -l)
-        $lines | Should -Contain $plan.CronLine
-        $lines | Should -Contain "7 7 * * * /bin/true # someone else's job"
-        $again = Register-B1BackupSchedule -Name $name -Environment staging -Path (Join-Path $TestDrive 'b') -At '04:00' -EnvironmentFile /etc/b1.env
-        $lines = @(& crontab -l)
-        @($lines | Where-Object { $_ -like "*# B1Backup schedule: $name" }).Count | Should -Be 1
-        $lines | Should -Contain $again.CronLine
-        $again.CronLine | Should -Match '^0 4 '
+        $arguments = @{ Name = $name; Environment = 'staging'; Path = (Join-Path $TestDrive 'refused'); Confirm = $false }
+        switch ($File) {
+            'world' { $arguments.EnvironmentFile = New-EnvironmentFile (Join-Path $TestDrive 'world.env') $server.Url '644' }
+            'wrongpassword' { $arguments.EnvironmentFile = New-EnvironmentFile (Join-Path $TestDrive 'wrong.env') ($server.Url -replace [regex]::Escape([uri]::EscapeDataString($server.Password)), 'nope') }
+            'nodatabase' { $arguments.EnvironmentFile = New-EnvironmentFile (Join-Path $TestDrive 'nodb.env') ($server.Url -replace '/\?', '/b1_no_such_database?') }
+            default { if ($File) { $arguments.EnvironmentFile = $File } }
+        }
+        $err = $null
+        try { Register-B1BackupSchedule @arguments -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Match "^$Id"
+        $err.Exception.Message | Should -Not -Match ([regex]::Escape($server.Password))
+        @(& crontab -l | Where-Object { $_ }) | Should -Be @("7 7 * * * /bin/true # someone else's job")
+        Test-Path (Join-Path $env:B1BACKUP_HOME "schedules/$name.json") | Should -BeFalse
     }
 
-    It 'runs a command that backs up and applies retention' {
-        $database = New-TestDatabase -Prefix b1sched
-        try {
+    Context 'a registered schedule' {
+        BeforeAll {
+            $script:database = New-TestDatabase -Prefix b1sched
             Invoke-TestSql -Database $database -Sql 'CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1);' | Out-Null
-            $root = Join-Path $TestDrive 'scheduled'
-            # An expired backup the retention must remove, and the environment file the job sources.
+            $script:root = Join-Path $TestDrive 'scheduled'
+            # An expired backup the retention must remove.
             New-Item -ItemType Directory -Force -Path (Join-Path $root 'staging') | Out-Null
-            $old = Join-Path $root ('staging/backup_staging_{0:yyyyMMdd_HHmmss}.sql.gz' -f (Get-Date).AddDays(-30))
+            $script:old = Join-Path $root ('staging/backup_staging_{0:yyyyMMdd_HHmmss}.sql.gz' -f (Get-Date).AddDays(-30))
             Set-Content -Path $old -Value 'old'
-            $envFile = Join-Path $TestDrive 'b1.env'
-            Set-Content -Path $envFile -Value "DATABASE_URL='$((Get-B1TestServer).Url -replace '/\?', "/$($database)?")'"
-            & chmod 600 $envFile
-            $plan = Register-B1BackupSchedule -Name $name -Environment staging -Path $root -EnvironmentFile $envFile -WhatIf:$false -Confirm:$false
-            # What cron would run, with the module found by path instead of by name.
-            $command = $plan.PowerShellCommand -replace 'Import-Module B1Backup', "Import-Module '$modulePath'"
-            $repository = Split-Path $modulePath
-            & bash -c 'set -a; . "$1"; set +a; cd "$2" && dotnet pwsh -NoProfile -NonInteractive -Command "$0"' $command $envFile $repository
-            $LASTEXITCODE | Should -Be 0
+            $script:envFile = New-EnvironmentFile (Join-Path $TestDrive 'b1.env') ($server.Url -replace '/\?', "/$($database)?")
+            $script:notified = Join-Path $TestDrive 'notified.txt'
+            "7 7 * * * /bin/true # someone else's job`n" | & crontab -
+            $script:plan = Register-B1BackupSchedule -Name $name -Environment staging -Path $root -EnvironmentFile $envFile -DrillEveryDays 7 `
+                -NotifyCommand "printf '%s|%s' `"`$B1BACKUP_SCHEDULE`" `"`$B1BACKUP_ERROR`" > '$notified'" -Confirm:$false
+        }
+
+        AfterAll {
+            Remove-TestDatabase $database
+        }
+
+        It 'adds one crontab line beside the others, and registering again replaces it' {
+            $plan.CronLine | Should -Match "# B1Backup schedule: $name$"
+            $lines = @(& crontab -l)
+            $lines | Should -Contain $plan.CronLine
+            $lines | Should -Contain "7 7 * * * /bin/true # someone else's job"
+            $again = Register-B1BackupSchedule -Name $name -Environment staging -Path $root -At '04:00' -EnvironmentFile $envFile -DrillEveryDays 7 `
+                -NotifyCommand "printf '%s|%s' `"`$B1BACKUP_SCHEDULE`" `"`$B1BACKUP_ERROR`" > '$notified'" -Confirm:$false
+            $lines = @(& crontab -l)
+            @($lines | Where-Object { $_ -like "*# B1Backup schedule: $name" }).Count | Should -Be 1
+            $again.CronLine | Should -Match '^0 4 '
+            $script:plan = $again
+        }
+
+        It 'is listed before its first run, registered, with no result yet' {
+            $schedule = Get-B1BackupSchedule -Name $name
+            $schedule.Registered | Should -BeTrue
+            $schedule.LastResult | Should -BeNullOrEmpty
+            $schedule.Environment | Should -Be 'staging'
+            $schedule.RetentionDays | Should -Be 7
+            [int](Get-Item $schedule.DefinitionPath).UnixFileMode | Should -Be ([int][System.IO.UnixFileMode]'UserRead, UserWrite')
+        }
+
+        It 'runs from cron''s own environment: backs up, applies retention, drills, logs one line and exits 0' {
+            $said = Invoke-AsCron $plan.CronLine
+            $LASTEXITCODE | Should -Be 0 -Because $said
+            # Quiet on success, so cron mails only failures.
+            $said.Trim() | Should -BeNullOrEmpty
             $backups = @(Get-B1Backup -Path $root -Environment staging)
             $backups.Count | Should -Be 1
             $backups[0].Database | Should -Be $database
             Test-Path $old | Should -BeFalse
-        } finally {
-            Remove-TestDatabase $database
+            $schedule = Get-B1BackupSchedule -Name $name
+            $schedule.LastResult | Should -Be 'OK'
+            $schedule.LastMessage | Should -Match ([regex]::Escape("$database $($backups[0].Name)"))
+            $schedule.LastMessage | Should -Match 'removed 1'
+            $schedule.LastMessage | Should -Match 'drill passed'
+            @(Get-Content $schedule.LogPath).Count | Should -Be 1
+        }
+
+        It 'on a failure logs the whole error, runs the notify command and exits non-zero, leaking no password' {
+            $good = Get-Content -Raw $envFile
+            try {
+                $wrong = ($server.Url -replace '/\?', "/$($database)?") -replace [regex]::Escape([uri]::EscapeDataString($server.Password)), 'not-the-password'
+                New-EnvironmentFile $envFile $wrong | Out-Null
+                $said = Invoke-AsCron $plan.CronLine
+                $LASTEXITCODE | Should -Not -Be 0
+                $said | Should -Match 'AccessDenied' -Because $said
+                $schedule = Get-B1BackupSchedule -Name $name
+                $schedule.LastResult | Should -Be 'FAILED'
+                $schedule.LastMessage | Should -Match 'AccessDenied'
+                Get-Content -Raw $notified | Should -Match "^$name\|AccessDenied"
+                foreach ($text in @($said, (Get-Content -Raw $schedule.LogPath), (Get-Content -Raw $notified))) {
+                    $text | Should -Not -Match ([regex]::Escape($server.Password))
+                    $text | Should -Not -Match 'not-the-password'
+                }
+            } finally {
+                Set-Content -Path $envFile -Value $good.TrimEnd()
+                & chmod 600 $envFile
+            }
+        }
+
+        It 'can be run by hand from its object' {
+            $outcome = Get-B1BackupSchedule -Name $name | Invoke-B1BackupJob
+            $outcome.Succeeded | Should -BeTrue
+            $outcome.Backups[0].Verified | Should -BeTrue
+        }
+
+        It 'unregisters: its line goes, other lines and its log stay' {
+            $schedule = Get-B1BackupSchedule -Name $name
+            $schedule | Unregister-B1BackupSchedule -Confirm:$false
+            @(& crontab -l | Where-Object { $_ }) | Should -Be @("7 7 * * * /bin/true # someone else's job")
+            Get-B1BackupSchedule -Name $name | Should -BeNullOrEmpty
+            Test-Path $schedule.LogPath | Should -BeTrue
+            { Unregister-B1BackupSchedule -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'ScheduleNotFound*'
         }
     }
 }

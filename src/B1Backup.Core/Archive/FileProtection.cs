@@ -63,6 +63,29 @@ namespace B1Backup.Core.Archive
             }
         }
 
+        /// <summary>Unix: true when no one but the owner may read or write the file (group and other bits clear). Windows: true.</summary>
+        public static bool IsPrivate(string path, out string mode)
+        {
+            mode = string.Empty;
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                return true;
+            }
+
+#if NET
+            var bits = File.GetUnixFileMode(path);
+            mode = Convert.ToString((int)bits, 8);
+            return (bits & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) == 0;
+#else
+            var start = new System.Diagnostics.ProcessStartInfo("stat", "-c %a \"" + path.Replace("\"", "\\\"") + "\"") { UseShellExecute = false, RedirectStandardOutput = true };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            mode = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            int octal = Convert.ToInt32(mode, 8);
+            return (octal & 0x3F) == 0;
+#endif
+        }
+
         [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
         private static extern int Chmod(string path, int mode);
     }

@@ -13,28 +13,10 @@ namespace B1Backup.Core.Schedule
         WindowsTask,
     }
 
-    /// <summary>What a recurring backup asks for. It never holds a password: the job reads DATABASE_URL where it runs.</summary>
-    public sealed class ScheduleRequest
+    /// <summary>Retention by environment, as the procedure sets it.</summary>
+    public static class ScheduleRequest
     {
-        public string Name { get; set; } = string.Empty;
-
-        public string Environment { get; set; } = "development";
-
-        /// <summary>The backup root, as an absolute path.</summary>
-        public string BackupRoot { get; set; } = string.Empty;
-
-        /// <summary>Time of day, local.</summary>
-        public TimeSpan At { get; set; } = new TimeSpan(2, 0, 0);
-
-        public int RetentionDays { get; set; }
-
-        /// <summary>Linux: a file (mode 0600) that sets DATABASE_URL for the job. Windows: the job uses the task user's environment.</summary>
-        public string? EnvironmentFile { get; set; }
-
-        /// <summary>The PowerShell the job runs: pwsh by default.</summary>
-        public string Shell { get; set; } = "pwsh";
-
-        /// <summary>Retention the brief asks for: production 30 days, staging 7, development 3, anything else 7.</summary>
+        /// <summary>Production 30 days, staging 7, development 3, anything else 7.</summary>
         public static int DefaultRetentionDays(string environment) => environment.ToLowerInvariant() switch
         {
             "production" or "prod" => 30,
@@ -51,8 +33,11 @@ namespace B1Backup.Core.Schedule
 
         public string Name { get; set; } = string.Empty;
 
-        /// <summary>The PowerShell command the job runs: the backup, then the retention one-liner.</summary>
+        /// <summary>The PowerShell command the job runs: Invoke-B1BackupJob with the schedule's definition file.</summary>
         public string PowerShellCommand { get; set; } = string.Empty;
+
+        /// <summary>The same job as a dry run, as the scheduler would start it (argv): what registration runs first.</summary>
+        public IReadOnlyList<string> DryRun { get; set; } = Array.Empty<string>();
 
         /// <summary>Cron: the crontab line, with its marker comment.</summary>
         public string? CronLine { get; set; }
@@ -72,49 +57,60 @@ namespace B1Backup.Core.Schedule
 
         private static readonly Regex SafeName = new Regex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
 
-        public static SchedulePlan Build(ScheduleRequest request, SchedulePlatform platform)
+        public static SchedulePlan Build(ScheduleDefinition definition)
         {
-            BackupName.ValidateEnvironment(request.Environment);
-            if (!SafeName.IsMatch(request.Name))
+            BackupName.ValidateEnvironment(definition.Environment);
+            if (!SafeName.IsMatch(definition.Name))
             {
                 throw new B1BackupException("InvalidScheduleName", FailureKind.InvalidArgument,
-                    $"The schedule name '{request.Name}' may hold only letters, digits, '.', '-' and '_' (at most 64).");
+                    $"The schedule name '{definition.Name}' may hold only letters, digits, '.', '-' and '_' (at most 64).");
             }
 
-            if (request.At < TimeSpan.Zero || request.At >= TimeSpan.FromDays(1))
+            if (definition.At < TimeSpan.Zero || definition.At >= TimeSpan.FromDays(1))
             {
                 throw new B1BackupException("InvalidScheduleTime", FailureKind.InvalidArgument, "-At must be a time of day, such as 02:00.");
             }
 
-            int retention = request.RetentionDays > 0 ? request.RetentionDays : ScheduleRequest.DefaultRetentionDays(request.Environment);
-            string root = PowerShellQuote(request.BackupRoot);
-            string command =
-                "Import-Module B1Backup; " +
-                $"Backup-B1Database -Environment {request.Environment} -Path {root} -ErrorAction Stop | Out-Null; " +
-                $"Get-B1Backup -Path {root} -Environment {request.Environment} | Where-Object Age -gt (New-TimeSpan -Days {retention}) | Remove-B1Backup";
-            var plan = new SchedulePlan { Platform = platform, Name = request.Name, PowerShellCommand = command };
-            string time = request.At.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
-            if (platform == SchedulePlatform.Cron)
+            int retention = definition.EffectiveRetentionDays;
+            string command = JobCommand(definition, dryRun: false);
+            var plan = new SchedulePlan { Platform = definition.Platform, Name = definition.Name, PowerShellCommand = command };
+            string time = definition.At.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+            string what = (definition.Databases.Length == 0 ? "the database of DATABASE_URL" : string.Join(", ", definition.Databases))
+                + $" to {definition.BackupRoot}, daily at {time}, keeps {retention} days"
+                + (definition.DrillEveryDays > 0 ? $", a restore drill every {definition.DrillEveryDays} days" : string.Empty)
+                + $", log {definition.LogPath}";
+            if (definition.Platform == SchedulePlatform.Cron)
             {
-                string load = request.EnvironmentFile != null ? $"set -a; . {ShellQuote(request.EnvironmentFile)}; set +a; " : string.Empty;
-                string job = load + $"{request.Shell} -NoProfile -NonInteractive -Command {ShellQuote(command)}";
+                string load = definition.EnvironmentFile != null ? $"set -a; . {ShellQuote(definition.EnvironmentFile)}; set +a; " : string.Empty;
+                string shell = string.Join(" ", definition.Shell.Select(ShellQuote));
+                string job = load + $"exec {shell} -NoProfile -NonInteractive -Command {ShellQuote(command)}";
                 // cron turns an unescaped % into a newline.
-                plan.CronLine = $"{request.At.Minutes} {request.At.Hours} * * * /bin/bash -c {ShellQuote(job).Replace("%", "\\%")} {CronMarker}{request.Name}";
-                plan.Description = $"crontab line (daily at {time}, keeps {retention} days): {plan.CronLine}";
+                plan.CronLine = $"{definition.At.Minutes} {definition.At.Hours} * * * /bin/bash -c {ShellQuote(job).Replace("%", "\\%")} {CronMarker}{definition.Name}";
+                plan.DryRun = new[] { "/bin/bash", "-c", load + $"exec {shell} -NoProfile -NonInteractive -Command {ShellQuote(JobCommand(definition, dryRun: true))}" };
+                plan.Description = $"crontab line ({what}): {plan.CronLine}";
             }
             else
             {
-                string shell = request.Shell == "pwsh" ? "pwsh.exe" : request.Shell;
+                string shell = string.Join(" ", definition.Shell.Select(WindowsQuote));
                 plan.TaskArguments = new[]
                 {
-                    "/Create", "/F", "/TN", "B1Backup\\" + request.Name, "/SC", "DAILY", "/ST", time,
+                    "/Create", "/F", "/TN", "B1Backup\\" + definition.Name, "/SC", "DAILY", "/ST", time,
                     "/TR", $"{shell} -NoProfile -NonInteractive -Command \"{command.Replace("\"", "\\\"")}\"",
                 };
-                plan.Description = $"scheduled task B1Backup\\{request.Name} (daily at {time}, keeps {retention} days): schtasks.exe {string.Join(" ", plan.TaskArguments.Select(WindowsQuote))}";
+                plan.DryRun = definition.Shell.Concat(new[] { "-NoProfile", "-NonInteractive", "-Command", JobCommand(definition, dryRun: true) }).ToArray();
+                plan.Description = $"scheduled task B1Backup\\{definition.Name} ({what}): schtasks.exe {string.Join(" ", plan.TaskArguments.Select(WindowsQuote))}";
             }
 
             return plan;
         }
+
+        /// <summary>
+        /// Imports the module by its path and runs the saved definition, quietly (cron mails any output). A cmdlet's
+        /// terminating error ends only its statement, and pwsh -Command would still exit 0: the catch writes the
+        /// error to stderr and exits 1.
+        /// </summary>
+        private static string JobCommand(ScheduleDefinition definition, bool dryRun) =>
+            $"try {{ Import-Module {PowerShellQuote(definition.ModulePath)} -ErrorAction Stop; Invoke-B1BackupJob -Definition {PowerShellQuote(definition.DefinitionPath)}{(dryRun ? " -DryRun" : string.Empty)} -ErrorAction Stop | Out-Null }} catch {{ [Console]::Error.WriteLine($_.ToString()); exit 1 }}";
 
         /// <summary>The crontab with this schedule's line replaced (or added); other lines untouched.</summary>
         public static string MergeCrontab(string existing, SchedulePlan plan)
@@ -122,6 +118,13 @@ namespace B1Backup.Core.Schedule
             var lines = existing.Replace("\r\n", "\n").Split('\n').Where(l => l.Length > 0 && !l.EndsWith(CronMarker + plan.Name, StringComparison.Ordinal)).ToList();
             lines.Add(plan.CronLine!);
             return string.Join("\n", lines) + "\n";
+        }
+
+        /// <summary>The crontab without this schedule's line; other lines untouched.</summary>
+        public static string RemoveFromCrontab(string existing, string name)
+        {
+            var lines = existing.Replace("\r\n", "\n").Split('\n').Where(l => l.Length > 0 && !l.EndsWith(CronMarker + name, StringComparison.Ordinal)).ToList();
+            return lines.Count == 0 ? string.Empty : string.Join("\n", lines) + "\n";
         }
 
         public static string PowerShellQuote(string text) => "'" + text.Replace("'", "''") + "'";

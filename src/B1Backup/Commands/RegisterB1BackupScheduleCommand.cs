@@ -1,5 +1,7 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using B1Backup.Core;
@@ -8,8 +10,9 @@ using B1Backup.Core.Schedule;
 namespace B1Backup.Commands
 {
     /// <summary>
-    /// Creates a daily backup with retention: a crontab line on Linux and macOS, a scheduled task on
-    /// Windows. -WhatIf shows exactly what would be created. The job holds no password.
+    /// Creates a daily backup with retention (a crontab line on Linux, a scheduled task on Windows), after
+    /// proving that it runs: the environment file is private, and a dry run started exactly as the scheduler
+    /// will start it (cron's near-empty environment included) imports the module, connects and can write.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "B1BackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SchedulePlan))]
@@ -23,6 +26,11 @@ namespace B1Backup.Commands
         [ArgumentCompleter(typeof(EnvironmentCompleter))]
         [ValidatePattern("^[A-Za-z0-9_-]{1,64}$")]
         public string? Environment { get; set; }
+
+        /// <summary>The databases to back up (names or wildcards). Default: the database of DATABASE_URL.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Database { get; set; }
 
         /// <summary>The backup root. Default: ./backups, made absolute.</summary>
         [Parameter(Position = 0)]
@@ -38,6 +46,16 @@ namespace B1Backup.Commands
         [ValidateRange(1, 3650)]
         public int RetentionDays { get; set; }
 
+        /// <summary>A restore drill of the new backup every this many days (7: weekly). Default: none.</summary>
+        [Parameter]
+        [ValidateRange(1, 365)]
+        public int DrillEveryDays { get; set; }
+
+        /// <summary>Run when the job fails (bash on Linux, cmd on Windows), with B1BACKUP_SCHEDULE and B1BACKUP_ERROR set.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? NotifyCommand { get; set; }
+
         /// <summary>Linux: a file (mode 0600) that sets DATABASE_URL for the job, so no password is in the crontab.</summary>
         [Parameter]
         public string? EnvironmentFile { get; set; }
@@ -49,19 +67,29 @@ namespace B1Backup.Commands
         protected override void EndProcessing()
         {
             string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
-            var request = new ScheduleRequest
+            string name = Name ?? "B1Backup-" + environment;
+            string home = ScheduleStore.Home();
+            var definition = new ScheduleDefinition
             {
-                Name = Name ?? "B1Backup-" + environment,
+                Name = name,
                 Environment = environment,
                 BackupRoot = ToFileSystemPath(Path),
+                Databases = Database ?? Array.Empty<string>(),
                 At = At,
                 RetentionDays = RetentionDays,
+                DrillEveryDays = DrillEveryDays,
+                NotifyCommand = NotifyCommand,
                 EnvironmentFile = EnvironmentFile != null ? ToFileSystemPath(EnvironmentFile) : null,
+                Platform = Platform,
+                ModulePath = ModuleManifestPath(),
+                Shell = JobShell(),
+                DefinitionPath = ScheduleStore.DefinitionPath(home, name),
+                LogPath = ScheduleStore.LogPath(home, name),
             };
             SchedulePlan plan;
             try
             {
-                plan = ScheduleBuilder.Build(request, Platform);
+                plan = ScheduleBuilder.Build(definition);
             }
             catch (B1BackupException e)
             {
@@ -69,58 +97,193 @@ namespace B1Backup.Commands
                 return;
             }
 
-            if (Platform == SchedulePlatform.Cron && request.EnvironmentFile == null)
-            {
-                WriteWarning("The job reads DATABASE_URL from its environment, and cron's is nearly empty: pass -EnvironmentFile with a file (mode 0600) that sets it.");
-            }
-
             if (!ShouldProcess(plan.Description, "Register the recurring backup"))
             {
                 return;
             }
 
-            if (Platform == SchedulePlatform.Cron)
+            try
             {
-                string existing = Run("crontab", new[] { "-l" }, null, allowFailure: true);
-                Run("crontab", new[] { "-" }, ScheduleBuilder.MergeCrontab(existing, plan), allowFailure: false);
+                if (Platform == SchedulePlatform.Cron)
+                {
+                    CheckEnvironmentFile(definition.EnvironmentFile);
+                }
             }
-            else
+            catch (B1BackupException e)
             {
-                Run("schtasks.exe", plan.TaskArguments, null, allowFailure: false);
+                ThrowEngineError(e);
+                return;
             }
 
+            ScheduleStore.Save(definition);
+            try
+            {
+                ProveItRuns(plan, name);
+                if (Platform == SchedulePlatform.Cron)
+                {
+                    string existing = SchedulerTool.Run(this, "crontab", new[] { "-l" }, null, allowFailure: true);
+                    SchedulerTool.Run(this, "crontab", new[] { "-" }, ScheduleBuilder.MergeCrontab(existing, plan), allowFailure: false);
+                }
+                else
+                {
+                    SchedulerTool.Run(this, "schtasks.exe", plan.TaskArguments, null, allowFailure: false);
+                }
+            }
+            catch (B1BackupException e)
+            {
+                // Nothing half-registered: no definition without its schedule.
+                File.Delete(definition.DefinitionPath);
+                ThrowEngineError(e);
+                return;
+            }
+
+            WriteVerbose($"Registered. The job logs one line per run to {definition.LogPath}; see it with Get-B1BackupSchedule.");
             WriteObject(plan);
         }
 
-        private string Run(string file, System.Collections.Generic.IEnumerable<string> arguments, string? input, bool allowFailure)
+        /// <summary>Cron's environment has no DATABASE_URL: it must come from a file only its owner can read.</summary>
+        private static void CheckEnvironmentFile(string? file)
         {
-            var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input != null };
-            start.Arguments = string.Join(" ", System.Linq.Enumerable.Select(arguments, a => a.IndexOfAny(new[] { ' ', '"', '\'' }) >= 0 ? "\"" + a.Replace("\"", "\\\"") + "\"" : a));
+            if (file == null)
+            {
+                throw new B1BackupException("EnvironmentFileRequired", FailureKind.InvalidArgument,
+                    "cron starts the job with a nearly empty environment, so it would have no DATABASE_URL: pass -EnvironmentFile with a file (mode 0600) holding DATABASE_URL=... .");
+            }
+
+            if (!File.Exists(file))
+            {
+                throw new B1BackupException("EnvironmentFileMissing", FailureKind.NotFound,
+                    $"The environment file '{file}' does not exist. Create it with DATABASE_URL=... and chmod 600, then register again.") { Target = file };
+            }
+
+            if (!B1Backup.Core.Archive.FileProtection.IsPrivate(file, out string mode))
+            {
+                throw new B1BackupException("EnvironmentFileNotPrivate", FailureKind.SecurityError,
+                    $"The environment file '{file}' holds a password and can be read by others (mode {mode}). Run chmod 600 on it, then register again.") { Target = file };
+            }
+        }
+
+        /// <summary>Starts the dry run exactly as the scheduler will start the job; cron's environment is reproduced with env -i.</summary>
+        private void ProveItRuns(SchedulePlan plan, string name)
+        {
+            var command = new List<string>(plan.DryRun);
+            if (plan.Platform == SchedulePlatform.Cron)
+            {
+                string home = System.Environment.GetEnvironmentVariable("HOME") ?? "/root";
+                string user = System.Environment.GetEnvironmentVariable("USER") ?? System.Environment.UserName;
+                command.InsertRange(0, new[] { "env", "-i", "HOME=" + home, "LOGNAME=" + user, "SHELL=/bin/sh", "PATH=/usr/bin:/bin" });
+                string? b1home = System.Environment.GetEnvironmentVariable("B1BACKUP_HOME");
+                if (b1home != null)
+                {
+                    command.Insert(2, "B1BACKUP_HOME=" + b1home);
+                }
+            }
+
+            WriteVerbose("Dry run, as the scheduler will start the job: " + string.Join(" ", command));
+            var result = SchedulerTool.Capture(command[0], command.Skip(1));
+            if (result.ExitCode != 0)
+            {
+                string said = (result.Error + "\n" + result.Output).Trim();
+                throw new B1BackupException("ScheduleDryRunFailed", FailureKind.InvalidArgument,
+                    $"The schedule '{name}' was not registered: its dry run, started as the scheduler would start it, failed ({result.ExitCode}): {Last(said, 600)}");
+            }
+        }
+
+        private static string Last(string text, int length) => text.Length <= length ? text : "..." + text.Substring(text.Length - length);
+
+        /// <summary>The B1Backup.psd1 this session imported, by absolute path.</summary>
+        private string ModuleManifestPath()
+        {
+            string folder = MyInvocation.MyCommand.Module?.ModuleBase ?? System.IO.Path.GetDirectoryName(typeof(RegisterB1BackupScheduleCommand).Assembly.Location)!;
+            foreach (string candidate in new[] { System.IO.Path.Combine(folder, "B1Backup.psd1"), System.IO.Path.Combine(folder, "..", "..", "B1Backup.psd1") })
+            {
+                if (File.Exists(candidate))
+                {
+                    return System.IO.Path.GetFullPath(candidate);
+                }
+            }
+
+            return System.IO.Path.Combine(folder, "B1Backup.psd1");
+        }
+
+        /// <summary>The PowerShell running now, by absolute path: pwsh, powershell.exe, or dotnet with the pwsh.dll of a dotnet tool.</summary>
+        private string[] JobShell()
+        {
+            string? process = System.Environment.GetCommandLineArgs().FirstOrDefault();
+            string psHome = (string)SessionState.PSVariable.GetValue("PSHOME", string.Empty);
+            string processPath = System.Diagnostics.Process.GetCurrentProcess().MainModule?.FileName ?? process ?? "pwsh";
+            string dll = System.IO.Path.Combine(psHome, "pwsh.dll");
+            return System.IO.Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase) && File.Exists(dll)
+                ? new[] { processPath, dll }
+                : new[] { processPath };
+        }
+    }
+
+    /// <summary>Runs the system's scheduler tools (crontab, schtasks.exe), turning their failures into errors that say what to do.</summary>
+    internal static class SchedulerTool
+    {
+        public static string Run(B1Cmdlet cmdlet, string file, IEnumerable<string> arguments, string? input, bool allowFailure)
+        {
             try
             {
-                using var process = Process.Start(start)!;
-                if (input != null)
+                var result = Capture(file, arguments, input);
+                if (result.ExitCode != 0 && !allowFailure)
                 {
-                    process.StandardInput.Write(input);
-                    process.StandardInput.Close();
+                    throw new B1BackupException("ScheduleFailed", FailureKind.ResourceUnavailable, $"{file} failed ({result.ExitCode}): {result.Error.Trim()}");
                 }
 
-                string output = process.StandardOutput.ReadToEnd();
-                string error = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                if (process.ExitCode != 0 && !allowFailure)
-                {
-                    ThrowEngineError(new B1BackupException("ScheduleFailed", FailureKind.ResourceUnavailable, $"{file} failed ({process.ExitCode}): {error.Trim()}"));
-                }
-
-                return process.ExitCode == 0 ? output : string.Empty;
+                return result.ExitCode == 0 ? result.Output : string.Empty;
             }
             catch (System.ComponentModel.Win32Exception e)
             {
-                ThrowEngineError(new B1BackupException("SchedulerMissing", FailureKind.NotFound,
-                    $"'{file}' is not available ({e.Message}). On Debian: apt-get install cron.", e));
-                return string.Empty;
+                throw new B1BackupException("SchedulerMissing", FailureKind.NotFound,
+                    $"'{file}' is not available ({e.Message}). On Debian: apt-get install cron.", e);
             }
+        }
+
+        public static (int ExitCode, string Output, string Error) Capture(string file, IEnumerable<string> arguments, string? input = null)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(file, string.Join(" ", arguments.Select(Quote)))
+            {
+                UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input != null,
+            };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            if (input != null)
+            {
+                process.StandardInput.Write(input);
+                process.StandardInput.Close();
+            }
+
+            var output = process.StandardOutput.ReadToEndAsync();
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output.Result, error);
+        }
+
+        /// <summary>One argument as the runtime splits a command line (the Windows rules, which .NET applies on Unix too).</summary>
+        internal static string Quote(string argument)
+        {
+            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '"', '\'', '\\' }) < 0)
+            {
+                return argument;
+            }
+
+            var quoted = new System.Text.StringBuilder("\"");
+            int backslashes = 0;
+            foreach (char c in argument)
+            {
+                if (c == '\\')
+                {
+                    backslashes++;
+                    continue;
+                }
+
+                quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes);
+                backslashes = 0;
+                quoted.Append(c);
+            }
+
+            return quoted.Append('\\', backslashes * 2).Append('"').ToString();
         }
     }
 }
