@@ -79,9 +79,24 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort
         $position = if ($attribute.Position -ge 0) { $attribute.Position + 1 } else { 'named' }
         $text = if ($doc.Parameters.ContainsKey($p.Name)) { $doc.Parameters[$p.Name].Text } else { '' }
         $aliases = if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'None' }
-        [void]$xml.AppendLine("<command:parameter required=`"$($attribute.Mandatory.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$pipelineText`" position=`"$position`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description><maml:para>$(E $text)</maml:para></maml:description><command:parameterValue required=`"true`">$($p.ParameterType.Name)</command:parameterValue><dev:type><maml:name>$($p.ParameterType.FullName)</maml:name></dev:type></command:parameter>")
+        # The default a description states ("Default: ..."), so Get-Help -Full shows it in its own field.
+        $default = if ($text -match 'Default:\s*(.+?)(\.\s|\.$|$)') { $Matches[1] } elseif ($p.ParameterType -eq [System.Management.Automation.SwitchParameter]) { 'False' } else { 'None' }
+        [void]$xml.AppendLine("<command:parameter required=`"$($attribute.Mandatory.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$pipelineText`" position=`"$position`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description><maml:para>$(E $text)</maml:para></maml:description><command:parameterValue required=`"true`">$($p.ParameterType.Name)</command:parameterValue><dev:type><maml:name>$($p.ParameterType.FullName)</maml:name></dev:type><dev:defaultValue>$(E $default)</dev:defaultValue></command:parameter>")
     }
-    [void]$xml.AppendLine('</command:parameters><command:examples>')
+    [void]$xml.AppendLine('</command:parameters>')
+
+    # INPUTS and OUTPUTS from the cmdlet itself: what it takes from the pipeline, and its [OutputType].
+    $inputs = foreach ($p in $parameters) {
+        $attribute = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+        if ($attribute.ValueFromPipeline) { @{ Type = $p.ParameterType.FullName; Text = "Bound to -$($p.Name)." } }
+        elseif ($attribute.ValueFromPipelineByPropertyName) { @{ Type = 'System.Management.Automation.PSObject'; Text = "Any object with a $($p.Name) property$(if ($p.Aliases.Count) { ' (or ' + ($p.Aliases -join ', ') + ')' }), bound to -$($p.Name)." } }
+    }
+    if (-not $inputs) { $inputs = @(@{ Type = 'None'; Text = 'This cmdlet takes no pipeline input.' }) }
+    [void]$xml.AppendLine('<command:inputTypes>' + (($inputs | ForEach-Object { "<command:inputType><dev:type><maml:name>$(E $_.Type)</maml:name></dev:type><maml:description><maml:para>$(E $_.Text)</maml:para></maml:description></command:inputType>" }) -join '') + '</command:inputTypes>')
+    $outputs = @($command.OutputType | ForEach-Object Name)
+    if (-not $outputs) { $problems.Add("$($command.Name): no [OutputType]") }
+    [void]$xml.AppendLine('<command:returnValues>' + (($outputs | ForEach-Object { "<command:returnValue><dev:type><maml:name>$(E $_)</maml:name></dev:type><maml:description><maml:para>Format-List * shows every property.</maml:para></maml:description></command:returnValue>" }) -join '') + '</command:returnValues>')
+    [void]$xml.AppendLine('<command:examples>')
     $n = 0
     foreach ($example in $doc.Examples) {
         $n++

@@ -83,6 +83,14 @@ Describe 'Invoke-B1RestoreDrill' {
         $text = Get-Content -Raw (Join-Path $reports 'drill.md')
         $text | Should -Match '\| \*\*RTO\*\* \|'
         $text | Should -Match '## History'
+        # Without -HealthUri the health phase is skipped, and says so.
+        $md.HealthChecked | Should -BeFalse
+        $md.HealthPhase | Should -Be 'skipped'
+        $text | Should -Match '\| health \| skipped \|'
+        ($md | Out-String) | Should -Match 'health skipped'
+        # Reports name servers and databases: private, as the backups are.
+        [int](Get-Item (Join-Path $reports 'drill.md')).UnixFileMode | Should -Be ([int][System.IO.UnixFileMode]'UserRead, UserWrite')
+        [int](Get-Item $latest.FullName).UnixFileMode | Should -Be ([int][System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
     It 'fails at the checksum phase for a damaged backup and creates no scratch database' {
@@ -98,6 +106,8 @@ Describe 'Invoke-B1RestoreDrill' {
         $r.RestoreDuration | Should -Be ([timespan]::Zero)
         $errors[0].FullyQualifiedErrorId | Should -Match '^RestoreDrillFailed'
         Get-DrillDatabases | Should -BeNullOrEmpty
+        # It names no scratch database it never made.
+        $r.ScratchDatabase | Should -BeNullOrEmpty
     }
 
     It 'fails when a health endpoint does not answer healthy in time, and still cleans up' {

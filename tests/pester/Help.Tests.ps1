@@ -27,6 +27,16 @@ Describe 'Help for <Name>' -ForEach $commands {
         }
     }
 
+    It 'says what it takes from the pipeline, what it returns, and the defaults its text states' {
+        $full = Get-Help $Name -Full | Out-String -Width 200
+        $full | Should -Match 'INPUTS\s+\S'
+        $full | Should -Match 'OUTPUTS\s+\S'
+        $help.returnValues.returnValue.type.name | Should -Not -BeNullOrEmpty
+        foreach ($p in $help.parameters.parameter | Where-Object { ($_.description | Out-String) -match 'Default:' }) {
+            $p.defaultValue | Should -Not -Be 'None' -Because "-$($p.name) of $Name states a default"
+        }
+    }
+
     It 'has at least three examples that are real commands' {
         $examples = @($help.examples.example)
         $examples.Count | Should -BeGreaterOrEqual 3

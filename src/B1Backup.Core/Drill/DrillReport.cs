@@ -45,12 +45,24 @@ namespace B1Backup.Core.Drill
                 ? Path.Combine(path, $"drill_{Regex.Replace(result.Database ?? "db", "[^A-Za-z0-9_-]", "_")}_{result.StartedAt.LocalDateTime:yyyyMMdd_HHmmss}{extension}")
                 : path;
             string folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
-            Directory.CreateDirectory(folder);
+            if (!Directory.Exists(folder))
+            {
+                // Reports name servers, databases and backups: private to their owner, as the backups are.
+                Directory.CreateDirectory(folder);
+                Archive.FileProtection.RestrictDirectory(folder);
+            }
+
             var history = ReadHistory(folder).Where(h => h.StartedAt != result.StartedAt).ToList();
             history.Add(PointOf(result));
             history = history.OrderBy(h => h.StartedAt).ToList();
             string content = format == DrillReportFormat.Html ? Html(result, history) : Markdown(result, history);
+            bool isNew = !File.Exists(file);
             File.WriteAllText(file, content, new UTF8Encoding(false));
+            if (isNew)
+            {
+                Archive.FileProtection.RestrictFile(file);
+            }
+
             return file;
         }
 
@@ -113,15 +125,15 @@ namespace B1Backup.Core.Drill
             html.Append("<p><span class=\"badge ").Append(r.Passed ? "pass\">PASSED" : "fail\">FAILED").Append("</span> &nbsp; ")
                 .Append(E(r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture))).Append("</p>");
             html.Append("<table class=\"meta\"><tr><td>Backup</td><td>").Append(E(r.Backup)).Append("</td></tr><tr><td>Environment</td><td>").Append(E(r.Environment))
-                .Append("</td></tr><tr><td>Server</td><td>").Append(E(r.Server)).Append("</td></tr><tr><td>Scratch database</td><td>").Append(E(r.ScratchDatabase))
-                .Append(r.ScratchKept ? " (kept)" : " (dropped)").Append("</td></tr><tr><td>Restored</td><td>").Append(r.Tables).Append(" tables, ").Append(r.Rows.ToString("N0", CultureInfo.InvariantCulture)).Append(" rows</td></tr></table>");
+                .Append("</td></tr><tr><td>Server</td><td>").Append(E(r.Server)).Append("</td></tr><tr><td>Scratch database</td><td>").Append(E(r.ScratchDatabase.Length > 0 ? r.ScratchDatabase : "none (the drill stopped before creating it)"))
+                .Append(r.ScratchDatabase.Length == 0 ? string.Empty : r.ScratchKept ? " (kept)" : " (dropped)").Append("</td></tr><tr><td>Restored</td><td>").Append(r.Tables).Append(" tables, ").Append(r.Rows.ToString("N0", CultureInfo.InvariantCulture)).Append(" rows</td></tr></table>");
 
             html.Append("<h2>Timeline: decide to restore &rarr; healthy</h2><div class=\"timeline\">");
             foreach (var (name, duration, color) in phases)
             {
                 double width = Math.Max(duration.TotalSeconds > 0 ? 4 : 0, duration.TotalSeconds * 100 / total);
                 html.Append("<div style=\"width:").Append(width.ToString("0.##", CultureInfo.InvariantCulture)).Append("%;background:").Append(color).Append("\" title=\"")
-                    .Append(E(name)).Append("\">").Append(E(name)).Append("<br>").Append(E(RestoreDrill.Format(duration))).Append("</div>");
+                    .Append(E(name)).Append("\">").Append(E(name)).Append("<br>").Append(E(name == "Health" ? r.HealthPhase : RestoreDrill.Format(duration))).Append("</div>");
             }
 
             html.Append("</div><table><tr><th>Phase</th><th>Time</th></tr>");
@@ -201,13 +213,15 @@ namespace B1Backup.Core.Drill
             md.AppendLine($"# Restore drill: {r.Database} ({(r.Passed ? "PASSED" : "FAILED")})").AppendLine();
             md.AppendLine($"- When: {r.StartedAt:yyyy-MM-dd HH:mm:ss zzz}");
             md.AppendLine($"- Backup: `{r.Backup}`");
-            md.AppendLine($"- Server: {r.Server}; scratch database `{r.ScratchDatabase}` ({(r.ScratchKept ? "kept" : "dropped")})");
+            md.AppendLine(r.ScratchDatabase.Length > 0
+                ? $"- Server: {r.Server}; scratch database `{r.ScratchDatabase}` ({(r.ScratchKept ? "kept" : "dropped")})"
+                : $"- Server: {r.Server}; no scratch database (the drill stopped before creating it)");
             md.AppendLine($"- Restored: {r.Tables} tables, {r.Rows:N0} rows").AppendLine();
             md.AppendLine("| phase | time |").AppendLine("| --- | ---: |");
             md.AppendLine($"| checksum | {RestoreDrill.Format(r.ChecksumDuration)} |");
             md.AppendLine($"| restore | {RestoreDrill.Format(r.RestoreDuration)} |");
             md.AppendLine($"| verify | {RestoreDrill.Format(r.VerifyDuration)} |");
-            md.AppendLine($"| health | {RestoreDrill.Format(r.HealthDuration)} |");
+            md.AppendLine($"| health | {r.HealthPhase} |");
             md.AppendLine($"| **RTO** | **{RestoreDrill.Format(r.Rto)}** |").AppendLine();
             md.AppendLine("| objective | measured | target | met |").AppendLine("| --- | ---: | ---: | --- |");
             md.AppendLine($"| RTO | {RestoreDrill.Format(r.Rto)} | {RestoreDrill.Format(r.RtoTarget)} | {(r.RtoMet ? "yes" : "no")} |");

@@ -81,6 +81,12 @@ namespace B1Backup.Core.Drill
 
         public TimeSpan HealthDuration { get; set; }
 
+        /// <summary>Whether health endpoints were polled (-HealthUri); a drill without them skips that phase.</summary>
+        public bool HealthChecked { get; set; }
+
+        /// <summary>The health phase as people read it: its duration, or "skipped".</summary>
+        public string HealthPhase => HealthChecked ? RestoreDrill.Format(HealthDuration) : "skipped";
+
         /// <summary>From "decide to restore" to "healthy": the sum of the phases.</summary>
         public TimeSpan Rto { get; set; }
 
@@ -127,7 +133,8 @@ namespace B1Backup.Core.Drill
                 RtoTarget = options.RtoTarget,
                 RpoTarget = options.RpoTarget,
             };
-            result.ScratchDatabase = ScratchName(backup.Database ?? "db", started.LocalDateTime);
+            // Named in the result only once it exists: a drill that fails before never names a database it did not make.
+            string scratch = ScratchName(backup.Database ?? "db", started.LocalDateTime);
 
             var watch = Stopwatch.StartNew();
             RestorePlan? plan = null;
@@ -151,20 +158,21 @@ namespace B1Backup.Core.Drill
                 {
                     using (var admin = DatabaseConnector.Open(settings.WithDatabase(null)))
                     {
-                        if (DatabaseSwap.DatabaseExists(admin, result.ScratchDatabase))
+                        if (DatabaseSwap.DatabaseExists(admin, scratch))
                         {
                             throw new B1BackupException("ScratchExists", FailureKind.InvalidArgument,
-                                $"The scratch database {Sql.Identifier(result.ScratchDatabase)} already exists; a drill only uses databases it creates. Run the drill again in a second.");
+                                $"The scratch database {Sql.Identifier(scratch)} already exists; a drill only uses databases it creates. Run the drill again in a second.");
                         }
                     }
 
                     created = true;
-                    var restored = RestoreEngine.Execute(plan, settings, result.ScratchDatabase, null, log, cancel, RestoreMode.Staged, options.Restore);
+                    result.ScratchDatabase = scratch;
+                    var restored = RestoreEngine.Execute(plan, settings, scratch, null, log, cancel, RestoreMode.Staged, options.Restore);
                     result.RestoreDuration = watch.Elapsed;
-                    Add(checks, "Restore", "Load", true, $"Restored into {result.ScratchDatabase} in {restored.Duration.TotalSeconds:N1} s ({restored.Mode}).");
+                    Add(checks, "Restore", "Load", true, $"Restored into {scratch} in {restored.Duration.TotalSeconds:N1} s ({restored.Mode}).");
 
                     watch.Restart();
-                    Verify(settings.WithDatabase(result.ScratchDatabase), plan, checks, result);
+                    Verify(settings.WithDatabase(scratch), plan, checks, result);
                     result.VerifyDuration = watch.Elapsed;
 
                     watch.Restart();
@@ -173,7 +181,8 @@ namespace B1Backup.Core.Drill
                         PollHealth(uri, options.HealthTimeout, checks, cancel);
                     }
 
-                    result.HealthDuration = watch.Elapsed;
+                    result.HealthChecked = options.HealthUris.Count > 0;
+                    result.HealthDuration = result.HealthChecked ? watch.Elapsed : TimeSpan.Zero;
                 }
                 catch (B1BackupException e)
                 {
@@ -187,11 +196,11 @@ namespace B1Backup.Core.Drill
                         if (options.Keep)
                         {
                             result.ScratchKept = true;
-                            log($"Kept the scratch database {Sql.Identifier(result.ScratchDatabase)} (-Keep).");
+                            log($"Kept the scratch database {Sql.Identifier(scratch)} (-Keep).");
                         }
                         else
                         {
-                            DropScratch(settings, result.ScratchDatabase, log);
+                            DropScratch(settings, scratch, log);
                         }
                     }
                 }

@@ -192,11 +192,28 @@ namespace B1Backup.Core.Engine
         /// cancelled, the server is told to stop it (KILL QUERY from a second connection, which
         /// MySqlCommand.Cancel sends), so Ctrl+C takes effect in a second or two, not at the statement's end.
         /// </summary>
+        /// <summary>
+        /// Tells the server to stop the command. Runs on whichever thread cancels: when the connection is already
+        /// gone (the server died, which is often why the run is being cancelled), there is nothing to stop, and
+        /// an exception here would end the whole process.
+        /// </summary>
+        private static void CancelQuietly(MySqlCommand command)
+        {
+            try
+            {
+                command.Cancel();
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException || e is MySqlException || e is InvalidOperationException || e is ObjectDisposedException || e is System.IO.IOException)
+            {
+                // The command ends on its own: its connection is broken.
+            }
+        }
+
         internal static void Execute(MySqlConnection connection, string sql, CancellationToken cancel)
         {
             cancel.ThrowIfCancellationRequested();
             using var command = new MySqlCommand(sql, connection);
-            using (cancel.Register(command.Cancel))
+            using (cancel.Register(() => CancelQuietly(command)))
             {
                 try
                 {
