@@ -146,6 +146,10 @@ namespace B1Backup.Core.Tests
             // 23. A sequence whose next value survives.
             yield return "CREATE SEQUENCE seq_orders START WITH 100 INCREMENT BY 5 NOCACHE";
             yield return "SELECT NEXTVAL(seq_orders), NEXTVAL(seq_orders), NEXTVAL(seq_orders)";
+            // A default that draws from it: SHOW CREATE TABLE names the sequence with its database, and a restore
+            // under another name must point it at the restored sequence, not the source's.
+            yield return "CREATE TABLE seq_default (id INT PRIMARY KEY DEFAULT NEXTVAL(seq_orders), v INT)";
+            yield return "INSERT INTO seq_default (v) VALUES (1), (2)";
         }
     }
 }

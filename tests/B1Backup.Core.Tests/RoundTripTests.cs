@@ -62,6 +62,12 @@ namespace B1Backup.Core.Tests
             var restored = TestScripts.Restore(backup.FullName, target);
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             DatabaseComparer.AssertSame(source, target);
+
+            // The restored default draws from the restored sequence: the source's does not move.
+            object sourceNext = TestServer.Scalar($"SELECT next_not_cached_value FROM `{source}`.seq_orders")!;
+            TestServer.Execute($"INSERT INTO `{target}`.seq_default (v) VALUES (3)");
+            Assert.Equal(sourceNext, TestServer.Scalar($"SELECT next_not_cached_value FROM `{source}`.seq_orders"));
+            Assert.DoesNotContain(source, Convert.ToString(TestServer.Scalar($"SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'seq_default' AND COLUMN_NAME = 'id'")));
         }
 
         [Theory]

@@ -95,6 +95,7 @@ namespace B1Backup.Core.Restore
                 }
 
                 tablesSwapped = true;
+                RepointSequenceDefaults(targetConnection);
                 log(outgoingTables.Count > 0
                     ? $"Swapped {incomingTables.Count} restored tables into {Sql.Identifier(target)} in one RENAME TABLE; the previous {outgoingTables.Count} are kept in {Sql.Identifier(retired)} until the swap completes."
                     : $"Moved {incomingTables.Count} restored tables into {Sql.Identifier(target)}, which had none, in one RENAME TABLE.");
@@ -131,6 +132,33 @@ namespace B1Backup.Core.Restore
             }
 
             SnapshotSession.Execute(admin, "DROP DATABASE " + Sql.Identifier(retired));
+        }
+
+        /// <summary>
+        /// A column DEFAULT nextval(seq) was stored naming the staging database (MariaDB qualifies it when the table
+        /// is created), and RENAME TABLE keeps it so: it would draw from a sequence about to be dropped. It is
+        /// pointed at the same sequence in the target (an instant, metadata-only change).
+        /// </summary>
+        private void RepointSequenceDefaults(MySqlConnection targetConnection)
+        {
+            string qualifier = Sql.Identifier(staging) + ".";
+            var defaults = new List<(string Table, string Column, string Default)>();
+            using (var command = new MySqlCommand("SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db AND COLUMN_DEFAULT LIKE CONCAT('%', @qualifier, '%')", targetConnection))
+            {
+                command.Parameters.AddWithValue("@db", target);
+                command.Parameters.AddWithValue("@qualifier", qualifier.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"));
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    defaults.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                }
+            }
+
+            foreach (var (table, column, expression) in defaults)
+            {
+                SnapshotSession.Execute(targetConnection, "ALTER TABLE " + Sql.Identifier(table) + " ALTER COLUMN " + Sql.Identifier(column)
+                    + " SET DEFAULT (" + expression.Replace(qualifier, Sql.Identifier(target) + ".") + ")");
+            }
         }
 
         private bool RollBack(MySqlConnection admin, MySqlConnection targetConnection, DatabaseCatalog outgoing, List<string> outgoingTables, List<string> incomingTables,
