@@ -8,7 +8,7 @@ using Xunit;
 namespace B1Backup.Core.Tests
 {
     /// <summary>
-    /// The round-trip check of ROUNDTRIP.md: every table's CHECKSUM TABLE ... EXTENDED, every
+    /// The round-trip check of docs/ROUNDTRIP.md: every table's CHECKSUM TABLE ... EXTENDED, every
     /// object's SHOW CREATE (database name aside), AUTO_INCREMENT counters and row counts match.
     /// </summary>
     internal static class DatabaseComparer

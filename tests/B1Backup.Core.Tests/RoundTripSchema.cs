@@ -5,8 +5,8 @@ using System.Text;
 namespace B1Backup.Core.Tests
 {
     /// <summary>
-    /// A database holding every case of ROUNDTRIP.md that MariaDB 10.11 supports, as statements run
-    /// one by one (so no DELIMITER is needed here). The numbers refer to ROUNDTRIP.md.
+    /// A database holding every case of docs/ROUNDTRIP.md that MariaDB 10.11 supports, as statements run
+    /// one by one (so no DELIMITER is needed here). The numbers refer to docs/ROUNDTRIP.md.
     /// </summary>
     internal static class RoundTripSchema
     {

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace B1Backup.Core.Tests
 {
-    /// <summary>Backup then restore into another database gives back every ROUNDTRIP.md case exactly.</summary>
+    /// <summary>Backup then restore into another database gives back every docs/ROUNDTRIP.md case exactly.</summary>
     public sealed class RoundTripTests : IDisposable
     {
         private readonly string root = TestScripts.NewBackupRoot();
