@@ -7,49 +7,6 @@ using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Schedule
 {
-    public enum SchedulePlatform
-    {
-        Cron,
-        WindowsTask,
-    }
-
-    /// <summary>Retention by environment, as the procedure sets it.</summary>
-    public static class ScheduleRequest
-    {
-        /// <summary>Production 30 days, staging 7, development 3, anything else 7.</summary>
-        public static int DefaultRetentionDays(string environment) => environment.ToLowerInvariant() switch
-        {
-            "production" or "prod" => 30,
-            "staging" => 7,
-            "development" or "dev" => 3,
-            _ => 7,
-        };
-    }
-
-    /// <summary>Exactly what will be created: shown by -WhatIf, carried out otherwise.</summary>
-    public sealed class SchedulePlan
-    {
-        public SchedulePlatform Platform { get; set; }
-
-        public string Name { get; set; } = string.Empty;
-
-        /// <summary>The PowerShell command the job runs: Invoke-B1BackupJob with the schedule's definition file.</summary>
-        public string PowerShellCommand { get; set; } = string.Empty;
-
-        /// <summary>The same job as a dry run, as the scheduler would start it (argv): what registration runs first.</summary>
-        public IReadOnlyList<string> DryRun { get; set; } = Array.Empty<string>();
-
-        /// <summary>Cron: the crontab line, with its marker comment.</summary>
-        public string? CronLine { get; set; }
-
-        /// <summary>Windows: the schtasks.exe arguments.</summary>
-        public IReadOnlyList<string> TaskArguments { get; set; } = Array.Empty<string>();
-
-        public string Description { get; set; } = string.Empty;
-
-        public override string ToString() => Description;
-    }
-
     /// <summary>Builds the recurring backup's command for cron or the Windows task scheduler. Talks to neither.</summary>
     public static class ScheduleBuilder
     {
