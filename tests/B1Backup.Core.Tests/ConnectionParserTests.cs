@@ -3,6 +3,7 @@ using Xunit;
 
 namespace B1Backup.Core.Tests
 {
+    [Trait("Category", "Unit")]
     public class ConnectionParserTests
     {
         private static ConnectionSettings Parse(string text) => ConnectionParser.Resolve(new ConnectionRequest { ConnectionString = text });

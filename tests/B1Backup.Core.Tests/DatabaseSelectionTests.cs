@@ -5,6 +5,7 @@ using Xunit;
 namespace B1Backup.Core.Tests
 {
     /// <summary>Which databases "several" means: names kept as given, wildcards matched, the server's own never.</summary>
+    [Trait("Category", "Unit")]
     public class DatabaseSelectionTests
     {
         private static readonly string[] Visible = { "crm", "shop", "shop_eu", "shop_us", "shop[old]" };
@@ -42,7 +43,11 @@ namespace B1Backup.Core.Tests
         [InlineData("performance_schema")]
         [InlineData("METRICS_SCHEMA")]
         public void TheServersOwnDatabasesAreNeverUserDatabases(string name) => Assert.True(DatabaseSelection.IsServerDatabase(name));
+    }
 
+    /// <summary>The same selection read from the real server.</summary>
+    public class DatabaseSelectionServerTests
+    {
         [Fact]
         public void TheServerListsUserDatabasesOnly()
         {

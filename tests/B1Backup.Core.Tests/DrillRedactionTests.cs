@@ -4,6 +4,7 @@ using Xunit;
 
 namespace B1Backup.Core.Tests
 {
+    [Trait("Category", "Unit")]
     public class DrillRedactionTests
     {
         [Theory]

@@ -11,6 +11,7 @@ namespace B1Backup.Core.Tests
     /// Payloads of crafted backups, tried against the guard as an attacker would: each one must be
     /// refused, and where a near variant is legitimate, that variant must pass, so the test can fail.
     /// </summary>
+    [Trait("Category", "Unit")]
     public class RestoreTrustGuardTests
     {
         private static StatementGuard NewGuard(RestoreOptions? options = null, string? target = "shop") =>
@@ -326,6 +327,7 @@ namespace B1Backup.Core.Tests
 
 namespace B1Backup.Core.Tests
 {
+    [Trait("Category", "Unit")]
     public class PerServerRestoreTests
     {
         [Theory]

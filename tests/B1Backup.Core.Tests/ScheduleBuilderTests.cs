@@ -5,6 +5,7 @@ using Xunit;
 
 namespace B1Backup.Core.Tests
 {
+    [Trait("Category", "Unit")]
     public class ScheduleBuilderTests
     {
         private static ScheduleDefinition Request(string environment = "production", SchedulePlatform platform = SchedulePlatform.Cron) => new ScheduleDefinition

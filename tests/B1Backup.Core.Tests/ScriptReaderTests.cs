@@ -6,6 +6,7 @@ using Xunit;
 
 namespace B1Backup.Core.Tests
 {
+    [Trait("Category", "Unit")]
     public class ScriptReaderTests
     {
         private static string[] Split(string script) => Split(Encoding.UTF8.GetBytes(script));

@@ -7,6 +7,7 @@ using Xunit;
 namespace B1Backup.Core.Tests
 {
     /// <summary>The per-server plan, for version strings as each server reports them.</summary>
+    [Trait("Category", "Unit")]
     public class ServerFlavorTests
     {
         [Theory]

@@ -4,6 +4,7 @@ using Xunit;
 namespace B1Backup.Core.Tests
 {
     /// <summary>A restore only touches its target database: what passes, what is skipped, what is refused.</summary>
+    [Trait("Category", "Unit")]
     public class StatementGuardTests
     {
         private static StatementAction Judge(string sql, string? source = "shop", string target = "shop_copy") =>
