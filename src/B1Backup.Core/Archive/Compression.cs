@@ -121,18 +121,30 @@ namespace B1Backup.Core.Archive
             {
                 var held = sample!;
                 sample = null;
-                int level = GzipLevel;
-                if (held.Length >= 4096)
+                if (held.Length < 4096)
                 {
-                    using var probe = new MemoryStream();
-                    using (var trial = create(probe, GzipLevel))
-                    {
-                        trial.Write(held.GetBuffer(), 0, (int)held.Length);
-                    }
-
-                    level = ChooseGzipLevel((double)probe.Length / held.Length);
+                    compressor = create(output, GzipLevel);
+                    compressor.Write(held.GetBuffer(), 0, (int)held.Length);
+                    return;
                 }
 
+                // The trial at level 2 is kept when level 2 is the choice: its output so far is copied to the
+                // member and it goes on writing there, so most members are compressed once.
+                var probe = new MemoryStream();
+                var target = new CountingStream(probe);
+                var trial = create(target, GzipLevel);
+                trial.Write(held.GetBuffer(), 0, (int)held.Length);
+                trial.Flush();
+                int level = ChooseGzipLevel((double)probe.Length / held.Length);
+                if (level == GzipLevel)
+                {
+                    output.Write(probe.GetBuffer(), 0, (int)probe.Length);
+                    target.Retarget(output);
+                    compressor = trial;
+                    return;
+                }
+
+                trial.Dispose();
                 compressor = create(output, level);
                 compressor.Write(held.GetBuffer(), 0, (int)held.Length);
             }
