@@ -8,7 +8,9 @@ prepares a sysbench data set, and times each job several rounds, reporting media
   backup:  mariadb-dump | gzip,  mariadb-dump | pigz -p 2,  mydumper -t 2 -c,  Backup-B1Database
   restore: gunzip -c | mariadb,  myloader -t 2,                                 Restore-B1Database
 Our cmdlets run inside this PowerShell session, which has imported the module (as an admin's
-prompt or a runbook would); the other tools run as whole processes. Also measured: compressed
+prompt or a runbook would); the other tools run as whole processes. Every tool connects the same
+way, TCP to 127.0.0.1 with TLS and the server's certificate checked against its CA; each job must
+raise the server's Ssl_accepts or the bench stops. Also measured: compressed
 sizes, and the peak memory (RSS) of this process during our backup, on one table and on one 4x
 larger. Prints a table of times and ratios and writes it as JSON and an SVG chart under bench/results.
 
@@ -43,10 +45,21 @@ function Install-BenchTools {
     if ($LASTEXITCODE -ne 0) { throw "apt-get install failed ($LASTEXITCODE)." }
 }
 
-function Invoke-Timed([scriptblock] $Action) {
+function Get-SslAccepts {
+    # Over the root socket, which is not TLS itself and so does not count.
+    $line = Invoke-B1TestServerSql $server "SHOW GLOBAL STATUS LIKE 'Ssl_accepts'" | Select-Object -Last 1
+    [long](($line -split '\s+')[-1])
+}
+
+function Invoke-Timed([scriptblock] $Action, [string] $Name) {
+    # Times a job and proves it connected with TLS (the server's Ssl_accepts grows), outside the timing.
+    $before = Get-SslAccepts
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     & $Action
     $watch.Stop()
+    $tls = (Get-SslAccepts) - $before
+    if ($tls -le 0) { throw "$Name made no TLS connection: every tool must connect the same way." }
+    $script:tlsConnections[$Name] = $tls
     $watch.Elapsed.TotalSeconds
 }
 
@@ -112,7 +125,11 @@ try {
     Invoke-B1TestServerSql $server "CREATE USER bench@'%' IDENTIFIED BY '$benchPassword'; GRANT ALL ON *.* TO bench@'%'; CREATE DATABASE sbtest;" | Out-Null
     # Our cmdlets connect as an admin would by default: TLS, verified against the server's CA.
     $url = "mysql://bench:$benchPassword@127.0.0.1:$($server.Port)/sbtest?ssl-mode=VERIFY_CA&ssl-ca=$([uri]::EscapeDataString($server.Ca))"
-    $client = "--no-defaults -h127.0.0.1 -P$($server.Port) -ubench"
+    # Every tool connects the same way: TCP to 127.0.0.1 with TLS, the server's certificate checked
+    # against its CA (ours VERIFY_CA; mariadb-dump and the mariadb client --ssl-verify-server-cert;
+    # mydumper and myloader --ssl with the CA). Each timed job must raise Ssl_accepts, or the bench stops.
+    $client = "--no-defaults -h127.0.0.1 -P$($server.Port) -ubench --ssl --ssl-ca='$($server.Ca)' --ssl-verify-server-cert"
+    $myTls = "--ssl --ca '$($server.Ca)'"
     $env:MYSQL_PWD = $benchPassword
     Write-Host "Preparing sysbench: $Tables tables x $TableSize rows..."
     Invoke-Sysbench sbtest $Tables $TableSize
@@ -122,18 +139,19 @@ try {
     foreach ($name in 'dump|gzip', 'dump|pigz', 'mydumper', 'B1 backup', 'B1 backup zstd', 'gunzip|mariadb', 'myloader', 'B1 restore') { $times[$name] = [System.Collections.Generic.List[double]]::new() }
     $sizes = @{}
     $peak = @{}
+    $script:tlsConnections = [ordered]@{}
     for ($round = 1; $round -le $Rounds; $round++) {
         Write-Host "Round $round of $Rounds"
         Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
-        $times['dump|gzip'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | gzip > '$work/dump.sql.gz'" }))
-        $times['dump|pigz'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | pigz -p 2 > '$work/dump-pigz.sql.gz'" }))
-        $times['mydumper'].Add((Invoke-Timed { Invoke-Bash "mydumper -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' -t 2 -c -B sbtest -o '$work/mydumper' > /dev/null" }))
+        $times['dump|gzip'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | gzip > '$work/dump.sql.gz'" } -Name 'dump|gzip'))
+        $times['dump|pigz'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | pigz -p 2 > '$work/dump-pigz.sql.gz'" } -Name 'dump|pigz'))
+        $times['mydumper'].Add((Invoke-Timed { Invoke-Bash "mydumper -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -c -B sbtest -o '$work/mydumper' > /dev/null" } -Name 'mydumper'))
         Reset-PeakRss
         $backup = $null
-        $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $url -Path "$work/b1" -Environment bench }))
+        $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $url -Path "$work/b1" -Environment bench } -Name 'B1 backup'))
         $peak['backup'] = Get-PeakRss
         $zstd = $null
-        $times['B1 backup zstd'].Add((Invoke-Timed { $script:zstd = Backup-B1Database -ConnectionString $url -Path "$work/b1zstd" -Environment bench -Compression Zstd }))
+        $times['B1 backup zstd'].Add((Invoke-Timed { $script:zstd = Backup-B1Database -ConnectionString $url -Path "$work/b1zstd" -Environment bench -Compression Zstd } -Name 'B1 backup zstd'))
 
         $sizes['dump|gzip'] = (Get-Item "$work/dump.sql.gz").Length
         $sizes['dump|pigz'] = (Get-Item "$work/dump-pigz.sql.gz").Length
@@ -142,11 +160,11 @@ try {
         $sizes['B1 backup zstd'] = $zstd.Size
 
         Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_cli; CREATE DATABASE r_cli; DROP DATABASE IF EXISTS r_myloader; DROP DATABASE IF EXISTS r_b1;'"
-        $times['gunzip|mariadb'].Add((Invoke-Timed { Invoke-Bash "gunzip -c '$work/dump.sql.gz' | mariadb $client r_cli" }))
-        $times['myloader'].Add((Invoke-Timed { Invoke-Bash "myloader -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' -t 2 -d '$work/mydumper' -B r_myloader -o > /dev/null" }))
+        $times['gunzip|mariadb'].Add((Invoke-Timed { Invoke-Bash "gunzip -c '$work/dump.sql.gz' | mariadb $client r_cli" } -Name 'gunzip|mariadb'))
+        $times['myloader'].Add((Invoke-Timed { Invoke-Bash "myloader -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -d '$work/mydumper' -B r_myloader -o > /dev/null" } -Name 'myloader'))
         Reset-PeakRss
         $restored = $null
-        $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.FullName -TargetDatabase r_b1 -Confirm:$false }))
+        $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'B1 restore'))
         $peak['restore'] = Get-PeakRss
         if (-not $restored.Verified) { throw 'Our restore did not verify.' }
         $check = & bash -c "mariadb $client -N -e 'CHECKSUM TABLE sbtest.sbtest1, r_b1.sbtest1 EXTENDED'" | ForEach-Object { ($_ -split '\s+')[1] }
@@ -190,6 +208,7 @@ try {
         Ratios       = $ratios
         PeakRssBytes = $peak
         Memory       = $memory
+        TlsConnections = $tlsConnections
     }
 
     Write-Host ''
@@ -197,6 +216,7 @@ try {
     $median.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Job = $_.Key; Seconds = [math]::Round($_.Value, 2); Size = if ($sizes.ContainsKey($_.Key)) { '{0:N1} MB' -f ($sizes[$_.Key] / 1MB) } else { '' } } } | Format-Table -AutoSize | Out-Host
     $ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = if ($null -ne $_.Target) { "<= $($_.Target)" } else { '' }; Met = if ($null -ne $_.Target) { $_.Ratio -le $_.Target } else { '' } } } | Format-Table -AutoSize | Out-Host
     Write-Host ('Peak RSS of this PowerShell process: backup {0:N0} MB, restore {1:N0} MB' -f ($peak['backup'] / 1MB), ($peak['restore'] / 1MB))
+    Write-Host ('Every job connected with TLS (new Ssl_accepts in its last round): ' + (($tlsConnections.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', '))
     if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS {2:N0} MB' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB)) } }
 
     New-Item -ItemType Directory -Force -Path $resultsDir | Out-Null
