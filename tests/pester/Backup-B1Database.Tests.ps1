@@ -75,7 +75,9 @@ Describe 'Backup-B1Database' {
         $plain = Backup-B1Database -Path $root -Database $database -Environment zstd -Compression None
         $plain.Name | Should -Match '\.sql$'
         @(Get-B1Backup -Path $root -Environment zstd).Count | Should -Be 2
-        (Get-B1Backup -Path $root -Environment zstd | Test-B1BackupChecksum -Deep).Passed | Should -Not -Contain $false
+        $checked = @(Get-B1Backup -Path $root -Environment zstd | Test-B1BackupChecksum -Deep)
+        $checked.Count | Should -Be 2
+        $checked.Passed | Should -Not -Contain $false
         foreach ($file in $zst.FullName, $plain.FullName) {
             $copy = New-TestDatabase -Prefix b1bkzst
             try {

@@ -4,8 +4,11 @@ BeforeAll {
     $script:database = New-TestDatabase
     Invoke-TestSql -Database $database -Sql 'CREATE TABLE t (id INT PRIMARY KEY, v TEXT); INSERT INTO t SELECT seq, REPEAT(MD5(seq), 20) FROM seq_1_to_3000;' | Out-Null
 
+    # Each case a minute older than the one before: names never collide (random minutes could).
+    $script:caseAge = 0
     function New-Case([string] $Environment) {
-        New-LegacyBackup -Root $script:root -Environment $Environment -Database $script:database -Timestamp (Get-Date).AddMinutes(-(Get-Random -Maximum 1000))
+        $script:caseAge++
+        New-LegacyBackup -Root $script:root -Environment $Environment -Database $script:database -Timestamp (Get-Date).AddMinutes(-$script:caseAge)
     }
 }
 
@@ -115,7 +118,8 @@ Describe 'Test-B1BackupChecksum' {
     It 'expands wildcards in -Path' {
         $null = New-Case wild
         $null = New-Case wild
-        @(Test-B1BackupChecksum -Path (Join-Path $root 'wild/*.sql.gz')).Count | Should -BeGreaterOrEqual 1
-        (Test-B1BackupChecksum -Path (Join-Path $root 'wild/*.sql.gz')).Passed | Should -Not -Contain $false
+        $results = @(Test-B1BackupChecksum -Path (Join-Path $root 'wild/*.sql.gz'))
+        $results.Count | Should -Be 2
+        $results.Passed | Should -Not -Contain $false
     }
 }
