@@ -24,7 +24,11 @@ param(
     [int] $Tables = 4,
     [int] $TableSize = 250000,
     [int] $Rounds = 3,
-    [switch] $SkipMemoryCheck
+    [switch] $SkipMemoryCheck,
+    # Shared: every process on every core (a busy box). Pinned: the server on core 1, every client on
+    # core 0 (a server with cores of its own, as in production). Both: one after the other.
+    [ValidateSet('Shared', 'Pinned', 'Both')]
+    [string] $Placement = 'Both'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -51,12 +55,34 @@ function Get-SslAccepts {
     [long](($line -split '\s+')[-1])
 }
 
+function Get-CpuSeconds([int] $ProcessId, [switch] $WithChildren) {
+    # /proc/<pid>/stat: utime and stime (and, for this process, the waited-for children's cutime and cstime), in ticks of 1/100 s.
+    $stat = Get-Content "/proc/$ProcessId/stat" -Raw
+    $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
+    $ticks = [long]$fields[11] + [long]$fields[12]
+    if ($WithChildren) { $ticks += [long]$fields[13] + [long]$fields[14] }
+    $ticks / 100.0
+}
+
+function Set-Placement([string] $Name) {
+    # Threads made later inherit the mask, and so do the tools this process starts.
+    $all = "0-$([Environment]::ProcessorCount - 1)"
+    $serverCores, $clientCores = if ($Name -eq 'Pinned') { '1', '0' } else { $all, $all }
+    & taskset -a -p -c $serverCores $serverPid > $null
+    & taskset -a -p -c $clientCores $PID > $null
+    if ($LASTEXITCODE -ne 0) { throw "taskset failed for the $Name placement." }
+}
+
 function Invoke-Timed([scriptblock] $Action, [string] $Name) {
-    # Times a job and proves it connected with TLS (the server's Ssl_accepts grows), outside the timing.
+    # Times a job and proves it connected with TLS (the server's Ssl_accepts grows), outside the timing;
+    # the CPU-seconds of the client (this process and the tools it ran) and of the server go beside it.
     $before = Get-SslAccepts
+    $clientBefore = Get-CpuSeconds $PID -WithChildren
+    $serverBefore = Get-CpuSeconds $serverPid
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     & $Action
     $watch.Stop()
+    $script:cpu[$Name] = [ordered]@{ Client = (Get-CpuSeconds $PID -WithChildren) - $clientBefore; Server = (Get-CpuSeconds $serverPid) - $serverBefore }
     $tls = (Get-SslAccepts) - $before
     if ($tls -le 0) { throw "$Name made no TLS connection: every tool must connect the same way." }
     $script:tlsConnections[$Name] = $tls
@@ -135,53 +161,68 @@ try {
     Invoke-Sysbench sbtest $Tables $TableSize
     $sqlBytes = [long](& bash -c "mariadb-dump $client --single-transaction sbtest | wc -c")
 
-    $times = [ordered]@{}
-    foreach ($name in 'dump|gzip', 'dump|pigz', 'mydumper', 'B1 backup', 'B1 backup zstd', 'gunzip|mariadb', 'myloader', 'B1 restore') { $times[$name] = [System.Collections.Generic.List[double]]::new() }
-    $sizes = @{}
-    $peak = @{}
-    $script:tlsConnections = [ordered]@{}
-    for ($round = 1; $round -le $Rounds; $round++) {
-        Write-Host "Round $round of $Rounds"
-        Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
-        $times['dump|gzip'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | gzip > '$work/dump.sql.gz'" } -Name 'dump|gzip'))
-        $times['dump|pigz'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | pigz -p 2 > '$work/dump-pigz.sql.gz'" } -Name 'dump|pigz'))
-        $times['mydumper'].Add((Invoke-Timed { Invoke-Bash "mydumper -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -c -B sbtest -o '$work/mydumper' > /dev/null" } -Name 'mydumper'))
-        Reset-PeakRss
-        $backup = $null
-        $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $url -Path "$work/b1" -Environment bench } -Name 'B1 backup'))
-        $peak['backup'] = Get-PeakRss
-        $zstd = $null
-        $times['B1 backup zstd'].Add((Invoke-Timed { $script:zstd = Backup-B1Database -ConnectionString $url -Path "$work/b1zstd" -Environment bench -Compression Zstd } -Name 'B1 backup zstd'))
+    $serverPid = [int](Get-Content (Join-Path $server.Root 'mysqld.pid'))
+    $placements = if ($Placement -eq 'Both') { 'Shared', 'Pinned' } else { @($Placement) }
+    $byPlacement = [ordered]@{}
+    foreach ($place in $placements) {
+    Write-Host "Placement: $place"
+    Set-Placement $place
+    $script:cpu = [ordered]@{}
+    try {
+        $times = [ordered]@{}
+        foreach ($name in 'dump|gzip', 'dump|pigz', 'mydumper', 'B1 backup', 'B1 backup zstd', 'gunzip|mariadb', 'myloader', 'B1 restore') { $times[$name] = [System.Collections.Generic.List[double]]::new() }
+        $sizes = @{}
+        $peak = @{}
+        $script:tlsConnections = [ordered]@{}
+        for ($round = 1; $round -le $Rounds; $round++) {
+            Write-Host "Round $round of $Rounds"
+            Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
+            $times['dump|gzip'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | gzip > '$work/dump.sql.gz'" } -Name 'dump|gzip'))
+            $times['dump|pigz'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | pigz -p 2 > '$work/dump-pigz.sql.gz'" } -Name 'dump|pigz'))
+            $times['mydumper'].Add((Invoke-Timed { Invoke-Bash "mydumper -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -c -B sbtest -o '$work/mydumper' > /dev/null" } -Name 'mydumper'))
+            Reset-PeakRss
+            $backup = $null
+            $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $url -Path "$work/b1" -Environment bench } -Name 'B1 backup'))
+            $peak['backup'] = Get-PeakRss
+            $zstd = $null
+            $times['B1 backup zstd'].Add((Invoke-Timed { $script:zstd = Backup-B1Database -ConnectionString $url -Path "$work/b1zstd" -Environment bench -Compression Zstd } -Name 'B1 backup zstd'))
 
-        $sizes['dump|gzip'] = (Get-Item "$work/dump.sql.gz").Length
-        $sizes['dump|pigz'] = (Get-Item "$work/dump-pigz.sql.gz").Length
-        $sizes['mydumper'] = (Get-ChildItem -Recurse -File "$work/mydumper" | Measure-Object Length -Sum).Sum
-        $sizes['B1 backup'] = $backup.Size
-        $sizes['B1 backup zstd'] = $zstd.Size
+            $sizes['dump|gzip'] = (Get-Item "$work/dump.sql.gz").Length
+            $sizes['dump|pigz'] = (Get-Item "$work/dump-pigz.sql.gz").Length
+            $sizes['mydumper'] = (Get-ChildItem -Recurse -File "$work/mydumper" | Measure-Object Length -Sum).Sum
+            $sizes['B1 backup'] = $backup.Size
+            $sizes['B1 backup zstd'] = $zstd.Size
 
-        Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_cli; CREATE DATABASE r_cli; DROP DATABASE IF EXISTS r_myloader; DROP DATABASE IF EXISTS r_b1;'"
-        $times['gunzip|mariadb'].Add((Invoke-Timed { Invoke-Bash "gunzip -c '$work/dump.sql.gz' | mariadb $client r_cli" } -Name 'gunzip|mariadb'))
-        $times['myloader'].Add((Invoke-Timed { Invoke-Bash "myloader -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -d '$work/mydumper' -B r_myloader -o > /dev/null" } -Name 'myloader'))
-        Reset-PeakRss
-        $restored = $null
-        $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'B1 restore'))
-        $peak['restore'] = Get-PeakRss
-        if (-not $restored.Verified) { throw 'Our restore did not verify.' }
-        $check = & bash -c "mariadb $client -N -e 'CHECKSUM TABLE sbtest.sbtest1, r_b1.sbtest1 EXTENDED'" | ForEach-Object { ($_ -split '\s+')[1] }
-        if ($check[0] -ne $check[1]) { throw 'Our restore differs from the source (CHECKSUM TABLE).' }
-        Write-Host ("  " + (($times.Keys | ForEach-Object { '{0} {1:N1}s' -f $_, $times[$_][-1] }) -join ', '))
+            Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_cli; CREATE DATABASE r_cli; DROP DATABASE IF EXISTS r_myloader; DROP DATABASE IF EXISTS r_b1;'"
+            $times['gunzip|mariadb'].Add((Invoke-Timed { Invoke-Bash "gunzip -c '$work/dump.sql.gz' | mariadb $client r_cli" } -Name 'gunzip|mariadb'))
+            $times['myloader'].Add((Invoke-Timed { Invoke-Bash "myloader -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -d '$work/mydumper' -B r_myloader -o > /dev/null" } -Name 'myloader'))
+            Reset-PeakRss
+            $restored = $null
+            $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'B1 restore'))
+            $peak['restore'] = Get-PeakRss
+            if (-not $restored.Verified) { throw 'Our restore did not verify.' }
+            $check = & bash -c "mariadb $client -N -e 'CHECKSUM TABLE sbtest.sbtest1, r_b1.sbtest1 EXTENDED'" | ForEach-Object { ($_ -split '\s+')[1] }
+            if ($check[0] -ne $check[1]) { throw 'Our restore differs from the source (CHECKSUM TABLE).' }
+            Write-Host ("  " + (($times.Keys | ForEach-Object { '{0} {1:N1}s' -f $_, $times[$_][-1] }) -join ', '))
+        }
+
+        $median = [ordered]@{}
+        foreach ($name in $times.Keys) { $median[$name] = Get-Median $times[$name].ToArray() }
+        $ratios = @(
+            [pscustomobject]@{ Label = 'backup vs mydumper -t 2 -c'; Ratio = $median['B1 backup'] / $median['mydumper']; Target = 0.5 }
+            [pscustomobject]@{ Label = 'backup vs mariadb-dump | gzip'; Ratio = $median['B1 backup'] / $median['dump|gzip']; Target = 0.2 }
+            [pscustomobject]@{ Label = 'backup vs mariadb-dump | pigz'; Ratio = $median['B1 backup'] / $median['dump|pigz']; Target = $null }
+            [pscustomobject]@{ Label = 'restore vs myloader -t 2'; Ratio = $median['B1 restore'] / $median['myloader']; Target = 0.8 }
+            [pscustomobject]@{ Label = 'restore vs gunzip | mariadb'; Ratio = $median['B1 restore'] / $median['gunzip|mariadb']; Target = $null }
+            [pscustomobject]@{ Label = 'size vs mariadb-dump | gzip -6'; Ratio = $sizes['B1 backup'] / $sizes['dump|gzip']; Target = 1.1 }
+        )
+    } finally {
+        Set-Placement 'Shared'
     }
-
-    $median = [ordered]@{}
-    foreach ($name in $times.Keys) { $median[$name] = Get-Median $times[$name].ToArray() }
-    $ratios = @(
-        [pscustomobject]@{ Label = 'backup vs mydumper -t 2 -c'; Ratio = $median['B1 backup'] / $median['mydumper']; Target = 0.5 }
-        [pscustomobject]@{ Label = 'backup vs mariadb-dump | gzip'; Ratio = $median['B1 backup'] / $median['dump|gzip']; Target = 0.2 }
-        [pscustomobject]@{ Label = 'backup vs mariadb-dump | pigz'; Ratio = $median['B1 backup'] / $median['dump|pigz']; Target = $null }
-        [pscustomobject]@{ Label = 'restore vs myloader -t 2'; Ratio = $median['B1 restore'] / $median['myloader']; Target = 0.8 }
-        [pscustomobject]@{ Label = 'restore vs gunzip | mariadb'; Ratio = $median['B1 restore'] / $median['gunzip|mariadb']; Target = $null }
-        [pscustomobject]@{ Label = 'size vs mariadb-dump | gzip -6'; Ratio = $sizes['B1 backup'] / $sizes['dump|gzip']; Target = 1.1 }
-    )
+    $byPlacement[$place] = [ordered]@{ MedianSeconds = $median; Ratios = $ratios; CpuSecondsLastRound = $script:cpu }
+    }
+    $median = $byPlacement[$placements[0]].MedianSeconds
+    $ratios = $byPlacement[$placements[0]].Ratios
 
     $memory = $null
     if (-not $SkipMemoryCheck) {
@@ -209,12 +250,21 @@ try {
         PeakRssBytes = $peak
         Memory       = $memory
         TlsConnections = $tlsConnections
+        Placements   = $byPlacement
     }
 
     Write-Host ''
     Write-Host "$($report.DataSet); $($report.Machine); median of $Rounds"
-    $median.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Job = $_.Key; Seconds = [math]::Round($_.Value, 2); Size = if ($sizes.ContainsKey($_.Key)) { '{0:N1} MB' -f ($sizes[$_.Key] / 1MB) } else { '' } } } | Format-Table -AutoSize | Out-Host
-    $ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = if ($null -ne $_.Target) { "<= $($_.Target)" } else { '' }; Met = if ($null -ne $_.Target) { $_.Ratio -le $_.Target } else { '' } } } | Format-Table -AutoSize | Out-Host
+    foreach ($place in $byPlacement.Keys) {
+        $result = $byPlacement[$place]
+        Write-Host ''
+        Write-Host $(if ($place -eq 'Pinned') { 'Pinned: the server on core 1, every client on core 0' } else { 'Shared: every process on every core' })
+        $result.MedianSeconds.GetEnumerator() | ForEach-Object {
+            $used = $result.CpuSecondsLastRound[$_.Key]
+            [pscustomobject]@{ Job = $_.Key; Seconds = [math]::Round($_.Value, 2); Size = if ($sizes.ContainsKey($_.Key)) { '{0:N1} MB' -f ($sizes[$_.Key] / 1MB) } else { '' }; 'Client CPU-s' = [math]::Round($used.Client, 1); 'Server CPU-s' = [math]::Round($used.Server, 1) }
+        } | Format-Table -AutoSize | Out-Host
+        $result.Ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = if ($null -ne $_.Target) { "<= $($_.Target)" } else { '' }; Met = if ($null -ne $_.Target) { $_.Ratio -le $_.Target } else { '' } } } | Format-Table -AutoSize | Out-Host
+    }
     Write-Host ('Peak RSS of this PowerShell process: backup {0:N0} MB, restore {1:N0} MB' -f ($peak['backup'] / 1MB), ($peak['restore'] / 1MB))
     Write-Host ('Every job connected with TLS (new Ssl_accepts in its last round): ' + (($tlsConnections.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', '))
     if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS {2:N0} MB' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB)) } }
