@@ -329,7 +329,7 @@ namespace B1Backup.Core.Engine
             var flavor = session.Flavor;
             var items = new List<WorkItem>
             {
-                WorkItem.Text("Header", null, writer =>
+                WorkItem.Text(MemberKind.Header, null, writer =>
                 {
                     writer.WriteHeader(catalog.Name, manifest.Server ?? string.Empty, flavor, ToolVersion, manifest.StartedUtc, manifest.Consistency ?? string.Empty);
                     foreach (var sequence in catalog.Sequences)
@@ -342,7 +342,7 @@ namespace B1Backup.Core.Engine
             foreach (var table in catalog.Tables)
             {
                 manifest.Tables.Add(new ManifestTable { Name = table.Name });
-                items.Add(WorkItem.Text("Schema", table.Name, writer => writer.WriteTableSchema(table)));
+                items.Add(WorkItem.Text(MemberKind.Schema, table.Name, writer => writer.WriteTableSchema(table)));
                 foreach (var chunk in ChunkPlanner.Plan(session.Readers[0], catalog.Name, table, chunkBytes, flavor))
                 {
                     items.Add(WorkItem.Data(chunk));
@@ -351,7 +351,7 @@ namespace B1Backup.Core.Engine
 
             var objects = catalog.Routines.Concat(catalog.Views).Concat(catalog.Triggers).Concat(catalog.Events).ToList();
             manifest.Objects.AddRange(objects.Select(o => new ManifestObject { Kind = o.Kind, Name = o.Name }));
-            items.Add(WorkItem.Text("Objects", null, writer =>
+            items.Add(WorkItem.Text(MemberKind.Objects, null, writer =>
             {
                 writer.DatabaseCollation = catalog.Collation;
                 catalog.Routines.ForEach(writer.WriteRoutine);

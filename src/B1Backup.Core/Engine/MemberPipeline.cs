@@ -32,7 +32,7 @@ namespace B1Backup.Core.Engine
 
         public static WorkItem Text(string kind, string? table, Action<DumpWriter> write) => new WorkItem(kind, table, write, null);
 
-        public static WorkItem Data(DataChunk chunk) => new WorkItem("Data", chunk.Table.Name, null, chunk);
+        public static WorkItem Data(DataChunk chunk) => new WorkItem(MemberKind.Data, chunk.Table.Name, null, chunk);
     }
 
     /// <summary>
@@ -111,10 +111,10 @@ namespace B1Backup.Core.Engine
             for (int i = 0; i < items.Count; i++)
             {
                 var item = items[i];
-                if (item.Kind == "Schema")
+                if (item.Kind == MemberKind.Schema)
                 {
                     status.Table = item.Table;
-                    status.TablesDone = manifest.Members.Count(m => m.Kind == "Schema");
+                    status.TablesDone = manifest.Members.Count(m => m.Kind == MemberKind.Schema);
                     status.TableRows = 0;
                     status.TableRowsEstimated = items.FirstOrDefault(w => w.Table == item.Table && w.Chunk != null)?.Chunk!.EstimatedRows ?? 0;
                 }
@@ -122,7 +122,7 @@ namespace B1Backup.Core.Engine
                 while (NextMember(i, token) is Member member)
                 {
                     Append(item.Kind, item.Table, member);
-                    if (item.Kind == "Data")
+                    if (item.Kind == MemberKind.Data)
                     {
                         var table = tables[item.Table!];
                         table.Rows += member.Rows;
@@ -140,8 +140,8 @@ namespace B1Backup.Core.Engine
 
             long rows = manifest.Tables.Sum(t => t.Rows);
             Member? footer = null;
-            Produce(WorkItem.Text("Footer", null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, token, made => footer = made);
-            Append("Footer", null, footer!);
+            Produce(WorkItem.Text(MemberKind.Footer, null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, token, made => footer = made);
+            Append(MemberKind.Footer, null, footer!);
             manifest.EndMarker = DumpWriter.EndMarkerPrefix;
         }
 

@@ -81,7 +81,7 @@ namespace B1Backup.Core.Engine
             string? tso = null;
             if (Plan.Method == SnapshotMethod.TidbSnapshot)
             {
-                tso = ReadTso(coordinator);
+                tso = ReadTso(coordinator, Plan.TsoQuery!);
                 WarnAboutGc(coordinator);
             }
 
@@ -120,14 +120,15 @@ namespace B1Backup.Core.Engine
             Execute(reader, "SET SESSION time_zone = '+00:00', SESSION sql_mode = '', SESSION net_write_timeout = 3600, SESSION net_read_timeout = 3600");
         }
 
-        private static string ReadTso(MySqlConnection coordinator)
+        /// <summary>The plan's query for TiDB's current timestamp (SHOW MASTER STATUS: its Position column).</summary>
+        private static string ReadTso(MySqlConnection coordinator, string query)
         {
-            using var command = new MySqlCommand("SHOW MASTER STATUS", coordinator);
+            using var command = new MySqlCommand(query, coordinator);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
             {
                 throw new B1BackupException("TidbTsoUnavailable", FailureKind.ResourceUnavailable,
-                    "TiDB returned no TSO from SHOW MASTER STATUS, so no consistent snapshot can be taken.");
+                    "TiDB returned no TSO from " + query + ", so no consistent snapshot can be taken.");
             }
 
             return Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture) ?? string.Empty;

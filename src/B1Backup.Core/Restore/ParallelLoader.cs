@@ -48,9 +48,9 @@ namespace B1Backup.Core.Restore
         public void Run(IProgress<RestoreProgress>? progress, CancellationToken cancel)
         {
             var members = plan.Manifest!.Members;
-            var head = members.Where(m => m.Kind == "Header" || m.Kind == "Schema").ToList();
-            var data = members.Where(m => m.Kind == "Data").OrderByDescending(m => m.Length).ToList();
-            var tail = members.Where(m => m.Kind == "Objects" || m.Kind == "Footer").ToList();
+            var head = members.Where(m => m.Kind == MemberKind.Header || m.Kind == MemberKind.Schema).ToList();
+            var data = members.Where(m => m.Kind == MemberKind.Data).OrderByDescending(m => m.Length).ToList();
+            var tail = members.Where(m => m.Kind == MemberKind.Objects || m.Kind == MemberKind.Footer).ToList();
             var status = new RestoreProgress { Activity = $"Restoring {database.Database}", BytesTotal = members.Sum(m => m.Length), StatementsTotal = members.Count };
             using (var first = OpenSession())
             {
@@ -211,7 +211,7 @@ namespace B1Backup.Core.Restore
                 SnapshotSession.Execute(connection, "START TRANSACTION");
             }
 
-            bool isData = member.Kind == "Data";
+            bool isData = member.Kind == MemberKind.Data;
             var largeValues = new LargeValueCheck();
             var statements = guard.Reader(content, isData).ReadStatements().GetEnumerator();
             while (RestoreEngine.NextStatement(statements, range, plan.Path))
@@ -253,7 +253,7 @@ namespace B1Backup.Core.Restore
                     }
                 }
 
-                if (member.Kind == "Schema" && IndexDeferral.TrySplit(judged.Sql, guard.Dialect.Server.AddsSeveralKeysInOneAlter, out string withoutKeys, out var addKeys))
+                if (member.Kind == MemberKind.Schema && IndexDeferral.TrySplit(judged.Sql, guard.Dialect.Server.AddsSeveralKeysInOneAlter, out string withoutKeys, out var addKeys))
                 {
                     // What deferral makes from a judged statement is judged again: only judged text runs.
                     RestoreEngine.ExecuteStatement(connection, guard.Judge(new ScriptStatement(withoutKeys, statement.Line)), database, log, cancel);

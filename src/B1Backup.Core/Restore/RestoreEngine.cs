@@ -90,7 +90,7 @@ namespace B1Backup.Core.Restore
                 }
 
                 var footer = plan.Manifest.Members.Last();
-                if (footer.Kind != "Footer" || plan.Manifest.Members[0].Kind != "Header" || !ArchiveReader.EndsWithEndMarker(ReadMemberText(plan, plan.Manifest.Members.Count - 1)))
+                if (footer.Kind != MemberKind.Footer || plan.Manifest.Members[0].Kind != MemberKind.Header || !ArchiveReader.EndsWithEndMarker(ReadMemberText(plan, plan.Manifest.Members.Count - 1)))
                 {
                     throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
                         $"The backup '{path}' does not end with its end-of-dump line. Nothing was changed; use another backup.") { Target = path };
@@ -223,8 +223,8 @@ namespace B1Backup.Core.Restore
             // Exactly as ParallelLoader runs them: every header and table part on one connection, in
             // order, then every object part and the footer on another.
             var members = manifest.Members;
-            var head = members.Where(m => m.Kind == "Header" || m.Kind == "Schema").ToList();
-            var tail = members.Where(m => m.Kind == "Objects" || m.Kind == "Footer").ToList();
+            var head = members.Where(m => m.Kind == MemberKind.Header || m.Kind == MemberKind.Schema).ToList();
+            var tail = members.Where(m => m.Kind == MemberKind.Objects || m.Kind == MemberKind.Footer).ToList();
             foreach (var group in new[] { head, tail })
             {
                 guard.BeginSession();
@@ -246,7 +246,7 @@ namespace B1Backup.Core.Restore
         {
             for (int index = 0; index < manifest.Members.Count; index++)
             {
-                if (manifest.Members[index].Kind != "Data")
+                if (manifest.Members[index].Kind != MemberKind.Data)
                 {
                     continue;
                 }
@@ -402,7 +402,7 @@ namespace B1Backup.Core.Restore
             {
                 var started = Stopwatch.StartNew();
                 new ParallelLoader(plan, guard, database, plan.Connections, events, log).Run(progress, cancel);
-                int dataParts = plan.Manifest!.Members.Count(m => m.Kind == "Data");
+                int dataParts = plan.Manifest!.Members.Count(m => m.Kind == MemberKind.Data);
                 log($"Loaded {dataParts} data parts and {plan.Manifest.Members.Count - dataParts} other parts in {started.Elapsed.TotalSeconds:N1} s; verifying.");
                 return;
             }

@@ -211,7 +211,7 @@ namespace B1Backup.Core.Store
     /// <summary>One independently compressed part of the file.</summary>
     public sealed class ManifestMember
     {
-        /// <summary>Header, Schema (one table's CREATE), Data (rows of one table), Objects (views, routines, triggers, events) or Footer.</summary>
+        /// <summary>One of <see cref="MemberKind"/>.</summary>
         public string Kind { get; set; } = string.Empty;
 
         public string? Table { get; set; }
