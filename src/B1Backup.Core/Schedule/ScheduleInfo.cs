@@ -1,16 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Threading;
-using B1Backup.Core.Archive;
-using B1Backup.Core.Connection;
-using B1Backup.Core.Drill;
-using B1Backup.Core.Engine;
-using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Schedule
 {

@@ -1,9 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Text.RegularExpressions;
-using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Schedule
 {
