@@ -10,13 +10,15 @@ Test     builds, starts a private MariaDB (unless B1_TEST_DATABASE_URL names a s
 Demo     starts a private MariaDB, loads the Sakila sample, backs it up, lists and verifies the
          backup, restores it into a second database and prints the objects.
 Package  lays out out/package/B1Backup/<version> and packs out/package/repository/B1Backup.<version>.nupkg.
+Analyze  fails on code that breaks the formatting rules of .editorconfig (dotnet format --verify-no-changes)
+         or the script rules of tests/ScriptRules.ps1; the build itself fails on any analyzer warning.
 Bench    times our backup and restore against mariadb-dump, mydumper and myloader (bench/run.ps1).
 Clean    removes build output.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Analyze', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -157,6 +159,21 @@ function Invoke-UnitTest {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Analyze {
+    # The analyzers run in every build (Directory.Build.props) and fail it on a warning.
+    Invoke-Dotnet build (Join-Path $Root 'B1Backup.sln') -c $Configuration --nologo -v quiet
+    & dotnet format (Join-Path $Root 'B1Backup.sln') --verify-no-changes
+    $formatted = $LASTEXITCODE -eq 0
+    if (-not $formatted) { Write-Host 'dotnet format found code that breaks .editorconfig: run dotnet format B1Backup.sln, review and commit.' }
+    . (Join-Path $Root 'tests/ScriptRules.ps1')
+    $findings = @(Get-ChildItem -Recurse -File -Path $Root -Include *.ps1, *.psm1, *.psd1 |
+        Where-Object { $_.FullName -notmatch '[\\/](out|bin|obj|node_modules)[\\/]' } |
+        Get-B1ScriptFinding)
+    $findings | ForEach-Object { Write-Host "$($_.File):$($_.Line): $($_.Rule): $($_.Message)" }
+    if (-not $formatted -or $findings.Count -gt 0) { throw "Analyze failed: $(if (-not $formatted) { 'formatting; ' })$($findings.Count) script finding(s)." }
+    Write-Host 'Analyze: the build, the formatting and the scripts are clean.'
+}
+
 function Invoke-Demo {
     Invoke-Build
     & (Join-Path $Root 'tests/Invoke-Demo.ps1') -ModulePath (Join-Path $Root 'B1Backup.psd1')
@@ -165,6 +182,7 @@ function Invoke-Demo {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { if ($Unit) { Invoke-UnitTest } else { Invoke-Test } }
+    'Analyze' { Invoke-Analyze }
     'Demo' { Invoke-Demo }
     'Bench' { & (Join-Path $Root 'bench/run.ps1') }
     'Package' { Invoke-Build; & (Join-Path $Root 'module/New-B1Package.ps1') -Root $Root -Output (Join-Path $OutDir 'package') }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
@@ -31,7 +32,7 @@ namespace B1Backup.Core.Tests
             Assert.All(results, r => Assert.True(r.Status == AccessStatus.Passed, r.ToString()));
             Assert.Contains(results, r => r.Job == "Restore" && r.Check == "StagingDatabase");
             Assert.Contains(results, r => r.Job == "Drill" && r.Check == "ScratchDatabase");
-            Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{database}\\_\\_b1%' OR SCHEMA_NAME LIKE 'b1drill\\_probe%'")));
+            Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{database}\\_\\_b1%' OR SCHEMA_NAME LIKE 'b1drill\\_probe%'"), CultureInfo.InvariantCulture));
         }
 
         [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -81,13 +82,13 @@ namespace B1Backup.Core.Tests
             long committedAfterSnapshot = writer.Commits;
             SpinWait.SpinUntil(() => writer.Commits > committedAfterSnapshot + 20, TimeSpan.FromSeconds(30));
             Assert.True(writer.Commits > committedAfterSnapshot + 20, "the writer made no progress while the snapshot was held");
-            long a = Convert.ToInt64(new MySqlCommand("SELECT SUM(balance) FROM a_accounts", session.Readers[0]).ExecuteScalar());
-            long z = Convert.ToInt64(new MySqlCommand("SELECT SUM(balance) FROM z_accounts", session.Readers[1]).ExecuteScalar());
+            long a = Convert.ToInt64(new MySqlCommand("SELECT SUM(balance) FROM a_accounts", session.Readers[0]).ExecuteScalar(), CultureInfo.InvariantCulture);
+            long z = Convert.ToInt64(new MySqlCommand("SELECT SUM(balance) FROM z_accounts", session.Readers[1]).ExecuteScalar(), CultureInfo.InvariantCulture);
             Assert.Equal(Total, a + z);
         }
 
         private static long Sum(string database) =>
-            Convert.ToInt64(TestServer.Scalar("SELECT (SELECT SUM(balance) FROM a_accounts) + (SELECT SUM(balance) FROM z_accounts)", database));
+            Convert.ToInt64(TestServer.Scalar("SELECT (SELECT SUM(balance) FROM a_accounts) + (SELECT SUM(balance) FROM z_accounts)", database), CultureInfo.InvariantCulture);
 
         /// <summary>Moves random amounts from a_accounts to z_accounts and back, one transaction each, until disposed.</summary>
         private sealed class TransferWriter : IDisposable

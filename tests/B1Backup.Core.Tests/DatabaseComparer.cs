@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using B1Backup.Core.Engine;
 using MySqlConnector;
@@ -78,11 +79,11 @@ namespace B1Backup.Core.Tests
             using var command = new MySqlCommand($"CHECKSUM TABLE {Sql.Identifier(database)}.{Sql.Identifier(table)} EXTENDED", connection);
             using var reader = command.ExecuteReader();
             Assert.True(reader.Read());
-            return reader.IsDBNull(1) ? "NULL" : Convert.ToString(reader.GetValue(1))!;
+            return reader.IsDBNull(1) ? "NULL" : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture)!;
         }
 
         public static long Count(MySqlConnection connection, string database, string table) =>
-            Convert.ToInt64(Scalar(connection, $"SELECT COUNT(*) FROM {Sql.Identifier(database)}.{Sql.Identifier(table)}"));
+            Convert.ToInt64(Scalar(connection, $"SELECT COUNT(*) FROM {Sql.Identifier(database)}.{Sql.Identifier(table)}"), CultureInfo.InvariantCulture);
 
         private static object? AutoIncrement(MySqlConnection connection, string database, string table) =>
             Scalar(connection, $"SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = {Sql.Literal(database)} AND TABLE_NAME = {Sql.Literal(table)}");

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -289,7 +290,7 @@ namespace B1Backup.Core.Tests
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
-                    ids.Add(Convert.ToInt64(reader.GetValue(0)));
+                    ids.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
                 }
             }
 

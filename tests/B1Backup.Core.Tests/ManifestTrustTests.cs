@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using B1Backup.Core.Drill;
@@ -62,7 +63,7 @@ namespace B1Backup.Core.Tests
         [Fact]
         public void ABackupDatedInTheFutureIsNeverFreshNorTheNewestGoodOne()
         {
-            string real = Write("backup_prod_" + DateTime.Now.AddHours(-1).ToString("yyyyMMdd_HHmmss") + ".sql.gz", null);
+            string real = Write("backup_prod_" + DateTime.Now.AddHours(-1).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) + ".sql.gz", null);
             Write("backup_prod_20991231_000000.sql.gz", null);
             Assert.Equal(real, BackupStore.NewestGoodBackup(folder, "prod", null, DateTime.Now));
             var status = RpoCheck.Evaluate(BackupStore.List(root, DateTime.Now), TimeSpan.FromHours(24)).Single();

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using B1Backup.Core.Restore;
@@ -47,7 +48,7 @@ namespace B1Backup.Core.Tests
             var backup = TestScripts.Backup(source, root);
             Assert.True(TestScripts.Restore(backup.FullName, restored).Verified);
             DatabaseComparer.AssertSame(source, restored);
-            Assert.Equal(7, Convert.ToInt32(TestServer.Scalar("SELECT hashed()", restored)));
+            Assert.Equal(7, Convert.ToInt32(TestServer.Scalar("SELECT hashed()", restored), CultureInfo.InvariantCulture));
         }
 
         [Fact]
@@ -71,9 +72,9 @@ namespace B1Backup.Core.Tests
             // CHECKSUM TABLE covers the history rows and their row_start/row_end.
             DatabaseComparer.AssertSame(source, restored);
             string History(string database) => Convert.ToString(TestServer.Scalar(
-                "SELECT GROUP_CONCAT(CONCAT_WS('/', id, r, valid_from, valid_to) ORDER BY id, valid_from) FROM rates FOR SYSTEM_TIME ALL", database))!;
+                "SELECT GROUP_CONCAT(CONCAT_WS('/', id, r, valid_from, valid_to) ORDER BY id, valid_from) FROM rates FOR SYSTEM_TIME ALL", database), CultureInfo.InvariantCulture)!;
             Assert.Equal(History(source), History(restored));
-            Assert.Equal(2990L, Convert.ToInt64(TestServer.Scalar("SELECT COUNT(*) FROM prices", restored)));
+            Assert.Equal(2990L, Convert.ToInt64(TestServer.Scalar("SELECT COUNT(*) FROM prices", restored), CultureInfo.InvariantCulture));
         }
 
         [Theory]
@@ -118,22 +119,22 @@ namespace B1Backup.Core.Tests
                 "(SELECT GROUP_CONCAT(CONCAT(TABLE_NAME, ':', CHARACTER_SET_CLIENT, '/', COLLATION_CONNECTION)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE())," +
                 "(SELECT GROUP_CONCAT(CONCAT(ROUTINE_NAME, ':', CHARACTER_SET_CLIENT, '/', COLLATION_CONNECTION) ORDER BY ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE())," +
                 "(SELECT GROUP_CONCAT(CONCAT(TRIGGER_NAME, ':', CHARACTER_SET_CLIENT, '/', COLLATION_CONNECTION)) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE())," +
-                "(SELECT GROUP_CONCAT(CONCAT(EVENT_NAME, ':', CHARACTER_SET_CLIENT, '/', COLLATION_CONNECTION)) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()))", database))!;
+                "(SELECT GROUP_CONCAT(CONCAT(EVENT_NAME, ':', CHARACTER_SET_CLIENT, '/', COLLATION_CONNECTION)) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()))", database), CultureInfo.InvariantCulture)!;
             // UTF-8 client character sets and every collation come back; a latin1 client is read as utf8mb4 (the text is UTF-8).
             Assert.Equal(
                 "v3:utf8mb3/utf8mb3_unicode_ci | cs:utf8mb4/utf8mb4_general_ci,f1:utf8mb4/latin1_bin,p3:utf8mb3/utf8mb3_unicode_ci | tr3:utf8mb3/utf8mb3_unicode_ci | e3:utf8mb3/utf8mb3_unicode_ci",
                 Charsets(restored));
             Assert.Equal(Charsets(source).Replace("f1:latin1/", "f1:utf8mb4/"), Charsets(restored));
             string DatabaseCollations(string database) => Convert.ToString(TestServer.Scalar(
-                "SELECT GROUP_CONCAT(CONCAT(ROUTINE_NAME, ':', DATABASE_COLLATION) ORDER BY ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()", database))!;
+                "SELECT GROUP_CONCAT(CONCAT(ROUTINE_NAME, ':', DATABASE_COLLATION) ORDER BY ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()", database), CultureInfo.InvariantCulture)!;
             Assert.Equal("cs:latin1_swedish_ci,f1:utf8mb4_general_ci,p3:utf8mb4_general_ci", DatabaseCollations(source));
             Assert.Equal(DatabaseCollations(source), DatabaseCollations(restored));
             Assert.Equal("latin1", TestServer.Scalar("SELECT cs('x')", restored));
             Assert.Equal("utf8mb4_general_ci", TestServer.Scalar($"SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{restored}'"));
-            Assert.Equal(0, Convert.ToInt32(TestServer.Scalar("SELECT f1()", source)));
-            Assert.Equal(0, Convert.ToInt32(TestServer.Scalar("SELECT f1()", restored)));
+            Assert.Equal(0, Convert.ToInt32(TestServer.Scalar("SELECT f1()", source), CultureInfo.InvariantCulture));
+            Assert.Equal(0, Convert.ToInt32(TestServer.Scalar("SELECT f1()", restored), CultureInfo.InvariantCulture));
             // The loader's own connection went back to utf8mb4: data loaded after the objects keeps 4-byte characters.
-            Assert.Equal(Convert.ToString(TestServer.Scalar("SELECT COUNT(*) FROM t", source)), Convert.ToString(TestServer.Scalar("SELECT COUNT(*) FROM t", restored)));
+            Assert.Equal(Convert.ToString(TestServer.Scalar("SELECT COUNT(*) FROM t", source), CultureInfo.InvariantCulture), Convert.ToString(TestServer.Scalar("SELECT COUNT(*) FROM t", restored), CultureInfo.InvariantCulture));
         }
 
         [Fact]
@@ -245,7 +246,7 @@ namespace B1Backup.Core.Tests
             TestServer.Execute($"CREATE DATABASE {Q(source + "_c")}");
             TestScripts.RunWithClient("gunzip -c \"$5\" | mariadb --no-defaults --host=\"$1\" --port=\"$2\" --user=\"$3\" --ssl-ca=\"$4\" \"$6\"", backup.FullName, source + "_c");
             DatabaseComparer.AssertSame(source, source + "_c");
-            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM {Q(victim)}.t1")));
+            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM {Q(victim)}.t1"), CultureInfo.InvariantCulture));
         }
     }
 }

@@ -318,9 +318,9 @@ namespace B1Backup.Core.Tests
         public void DataPartsRefuseCommentsThatCouldHideText()
         {
             var guard = NewGuard();
-            Assert.Throws<B1BackupException>(() => guard.JudgeData(new ScriptStatement("INSERT INTO `t` (`a`) VALUES (1) -- x", 1)));
-            Assert.Equal(StatementAction.Execute, guard.JudgeData(new ScriptStatement("SET @b1_value0 = CONCAT(@b1_value0, 'it''s; DROP DATABASE victim')", 1)).Action);
-            Assert.Throws<B1BackupException>(() => guard.JudgeData(new ScriptStatement("SET @b1_value0 = CONCAT(@b1_value0, 'x'); DROP DATABASE victim", 1)));
+            Assert.Throws<B1BackupException>(() => StatementGuard.JudgeData(new ScriptStatement("INSERT INTO `t` (`a`) VALUES (1) -- x", 1)));
+            Assert.Equal(StatementAction.Execute, StatementGuard.JudgeData(new ScriptStatement("SET @b1_value0 = CONCAT(@b1_value0, 'it''s; DROP DATABASE victim')", 1)).Action);
+            Assert.Throws<B1BackupException>(() => StatementGuard.JudgeData(new ScriptStatement("SET @b1_value0 = CONCAT(@b1_value0, 'x'); DROP DATABASE victim", 1)));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -105,7 +106,7 @@ namespace B1Backup.Core.Tests
             string path = Craft("CREATE TABLE first_table (i INT);\nINSERT INTO first_table VALUES (1);\nSET sql_mode='NO_BACKSLASH_ESCAPES';\nINSERT INTO first_table VALUES (2);");
             var result = RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default);
             Assert.True(result.Verified);
-            Assert.Equal(2L, Convert.ToInt64(TestServer.Scalar("SELECT COUNT(*) FROM first_table", target)));
+            Assert.Equal(2L, Convert.ToInt64(TestServer.Scalar("SELECT COUNT(*) FROM first_table", target), CultureInfo.InvariantCulture));
         }
 
         [Theory]
@@ -143,7 +144,7 @@ namespace B1Backup.Core.Tests
             var guard = new StatementGuard("shop", target);
             var e = Assert.Throws<B1BackupException>(() => guard.Judge(new ScriptStatement($"SELECT 1; DROP DATABASE `{victim}`", 1)));
             Assert.Equal("StatementRefused", e.ErrorId);
-            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{victim}'")));
+            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{victim}'"), CultureInfo.InvariantCulture));
         }
 
         [Fact]
@@ -189,8 +190,8 @@ namespace B1Backup.Core.Tests
             File.Delete(good);
             File.Move(good + ".new", good);
             RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
-            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'kept'")));
-            Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'evil'")));
+            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'kept'"), CultureInfo.InvariantCulture));
+            Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'evil'"), CultureInfo.InvariantCulture));
         }
 
         [Fact]
@@ -257,7 +258,7 @@ namespace B1Backup.Core.Tests
             using (var take = new MySqlCommand("SELECT GET_LOCK(@n, 0)", holder))
             {
                 take.Parameters.AddWithValue("@n", RestoreLock.NameFor(target));
-                Assert.Equal(1L, Convert.ToInt64(take.ExecuteScalar()));
+                Assert.Equal(1L, Convert.ToInt64(take.ExecuteScalar(), CultureInfo.InvariantCulture));
             }
 
             string before = State();
@@ -278,8 +279,8 @@ namespace B1Backup.Core.Tests
                 TestServer.Execute($"CREATE DATABASE `{abandoned}`");
                 TestServer.Execute($"CREATE TABLE `{StagingNames.MarkerTable}` (restore_started DATETIME)", abandoned);
                 RestoreEngine.Execute(RestoreEngine.Prepare(Craft("CREATE TABLE a (i INT);")), TestServer.Settings, target, null, _ => { }, default);
-                Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{lookalike}' AND TABLE_NAME = 'precious'")));
-                Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{abandoned}'")));
+                Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{lookalike}' AND TABLE_NAME = 'precious'"), CultureInfo.InvariantCulture));
+                Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{abandoned}'"), CultureInfo.InvariantCulture));
             }
             finally
             {
@@ -345,7 +346,7 @@ namespace B1Backup.Core.Tests
             var result = RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default);
             Assert.True(result.Verified);
             Assert.Equal("DISABLED", TestServer.Scalar($"SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{target}' AND EVENT_NAME = 'tick'"));
-            Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar("SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA LIKE '%\\_\\_b1%'")));
+            Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar("SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA LIKE '%\\_\\_b1%'"), CultureInfo.InvariantCulture));
         }
 
         [Fact]
@@ -375,8 +376,8 @@ namespace B1Backup.Core.Tests
                 }
 
                 TestScripts.Restore(backup.FullName, restored);
-                Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{restored}' AND TABLE_NAME = '{evil.Replace("'", "''").Replace("\\", "\\\\")}'")));
-                Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{victim}' AND TABLE_NAME = 'x'")));
+                Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{restored}' AND TABLE_NAME = '{evil.Replace("'", "''").Replace("\\", "\\\\")}'"), CultureInfo.InvariantCulture));
+                Assert.Equal(0L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{victim}' AND TABLE_NAME = 'x'"), CultureInfo.InvariantCulture));
             }
             finally
             {
@@ -499,7 +500,7 @@ namespace B1Backup.Core.Tests
         {
             string path = Craft("CREATE TABLE first_table (i INT);\nINSERT INTO first_table VALUES (1),(2);\nCREATE VIEW v AS SELECT COUNT(*) AS n FROM `shop`.`first_table`;");
             Assert.True(RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default).Verified);
-            Assert.Equal(2L, Convert.ToInt64(TestServer.Scalar("SELECT n FROM v", target)));
+            Assert.Equal(2L, Convert.ToInt64(TestServer.Scalar("SELECT n FROM v", target), CultureInfo.InvariantCulture));
             Assert.DoesNotContain("`shop`", (string)TestServer.Scalar($"SELECT VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'v'")!);
         }
 
@@ -569,7 +570,7 @@ namespace B1Backup.Core.Tests
                 TestServer.Execute("CREATE TABLE big (id INT PRIMARY KEY, body LONGTEXT, note VARCHAR(600));" +
                     "INSERT INTO big SELECT seq, IF(seq % 1000 = 0, REPEAT('x', 1500000), NULL), REPEAT('n', 500) FROM seq_1_to_4000", source);
                 var backup = TestScripts.Backup(source, folder);
-                long Commits() => Convert.ToInt64(TestServer.Scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_COMMIT'"));
+                long Commits() => Convert.ToInt64(TestServer.Scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_COMMIT'"), CultureInfo.InvariantCulture);
 
                 long before = Commits();
                 Assert.True(RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, source + "_whole", null, _ => { }, default).Verified);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 
@@ -10,7 +11,7 @@ namespace B1Backup.Core.Tests
     /// </summary>
     internal static class RoundTripSchema
     {
-        private static string AllBytesHex => string.Concat(Enumerable.Range(0, 256).Select(b => b.ToString("X2")));
+        private static string AllBytesHex => string.Concat(Enumerable.Range(0, 256).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
 
         public static IEnumerable<string> Statements()
         {

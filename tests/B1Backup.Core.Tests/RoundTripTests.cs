@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using B1Backup.Core.Store;
@@ -67,7 +68,7 @@ namespace B1Backup.Core.Tests
             object sourceNext = TestServer.Scalar($"SELECT next_not_cached_value FROM `{source}`.seq_orders")!;
             TestServer.Execute($"INSERT INTO `{target}`.seq_default (v) VALUES (3)");
             Assert.Equal(sourceNext, TestServer.Scalar($"SELECT next_not_cached_value FROM `{source}`.seq_orders"));
-            Assert.DoesNotContain(source, Convert.ToString(TestServer.Scalar($"SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'seq_default' AND COLUMN_NAME = 'id'")));
+            Assert.DoesNotContain(source, Convert.ToString(TestServer.Scalar($"SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{target}' AND TABLE_NAME = 'seq_default' AND COLUMN_NAME = 'id'"), CultureInfo.InvariantCulture));
         }
 
         [Theory]
@@ -155,7 +156,7 @@ namespace B1Backup.Core.Tests
         public void TimestampsSurviveAChangeOfTheServerTimeZone()
         {
             string source = NewDatabase("b1tz_src");
-            TestScripts.RunStatements(source, RoundTripSchema.Statements().Where(s => s.Contains("stamps") || s.StartsWith("SET")));
+            TestScripts.RunStatements(source, RoundTripSchema.Statements().Where(s => s.Contains("stamps") || s.StartsWith("SET", StringComparison.Ordinal)));
             string before = (string)TestServer.Scalar("SELECT @@GLOBAL.time_zone")!;
             TestServer.Execute("SET GLOBAL time_zone = 'Europe/Berlin'");
             try
@@ -191,8 +192,8 @@ namespace B1Backup.Core.Tests
             var restored = Restore.RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default);
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             DatabaseComparer.AssertSame(source, target);
-            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{target}'")));
-            Assert.True(Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '{target}'")) >= 6);
+            Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{target}'"), CultureInfo.InvariantCulture));
+            Assert.True(Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '{target}'"), CultureInfo.InvariantCulture) >= 6);
         }
 
         [Fact]

@@ -1,5 +1,5 @@
-using System.Linq;
 using System;
+using System.Linq;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
 using Xunit;
@@ -99,7 +99,7 @@ namespace B1Backup.Core.Tests
             Assert.True(ServerFlavor.FromVersion("10.11.6-MariaDB").HasSequences);
             Assert.False(ServerFlavor.FromVersion("8.0.36").HasSequences);
         }
-    
+
         [Theory]
         [InlineData("8.0.11-TiDB-v5.4.0", new[] { "SET SESSION allow_auto_random_explicit_insert = 1" })]
         [InlineData("8.0.11-TiDB-v6.5.3", new[] { "SET SESSION allow_auto_random_explicit_insert = 1", "SET SESSION tidb_placement_mode = 'IGNORE'" })]
@@ -127,7 +127,7 @@ namespace B1Backup.Core.Tests
                 Assert.Equal(expected, plan.ReaderStatements.Take(expected.Length));
             }
         }
-    
+
         [Theory]
         [InlineData(true, false, false, true, true)]
         [InlineData(true, true, false, true, false)]
@@ -143,7 +143,7 @@ namespace B1Backup.Core.Tests
                 Assert.Contains("log_bin_trust_function_creators = 1", problem);
             }
         }
-    
+
         [Theory]
         [InlineData("8.0.11-TiDB-v6.1.0", 32L << 20)]
         [InlineData("8.0.11-TiDB-v8.1.0", 32L << 20)]

@@ -210,7 +210,8 @@ namespace B1Backup.Core.Archive
 
             protected override void Dispose(bool disposing)
             {
-                // The file is disposed by its owner.
+                // The file is disposed by its owner: only this wrapper goes.
+                base.Dispose(disposing);
             }
         }
     }

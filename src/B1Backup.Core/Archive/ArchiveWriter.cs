@@ -51,7 +51,8 @@ namespace B1Backup.Core.Archive
             if (File.Exists(finalPath))
             {
                 throw new B1BackupException("BackupExists", FailureKind.WriteError,
-                    $"'{finalPath}' already exists and is never overwritten. Wait a second and run the backup again.") { Target = finalPath };
+                    $"'{finalPath}' already exists and is never overwritten. Wait a second and run the backup again.")
+                { Target = finalPath };
             }
 
             return new ArchiveWriter(finalPath);
@@ -86,7 +87,8 @@ namespace B1Backup.Core.Archive
             catch (IOException e) when (File.Exists(FinalPath))
             {
                 throw new B1BackupException("BackupExists", FailureKind.WriteError,
-                    $"'{FinalPath}' appeared while the backup ran and is never overwritten; the new backup was discarded. Run it again.", e) { Target = FinalPath };
+                    $"'{FinalPath}' appeared while the backup ran and is never overwritten; the new backup was discarded. Run it again.", e)
+                { Target = FinalPath };
             }
 
             completed = true;

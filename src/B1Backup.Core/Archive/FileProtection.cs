@@ -86,7 +86,7 @@ namespace B1Backup.Core.Archive
 #endif
         }
 
-        [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
+        [DllImport("libc", EntryPoint = "chmod", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern int Chmod(string path, int mode);
     }
 }

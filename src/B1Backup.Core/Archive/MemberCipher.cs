@@ -58,7 +58,8 @@ namespace B1Backup.Core.Archive
             if (secret == null)
             {
                 throw new B1BackupException("EncryptionKeyRequired", FailureKind.SecurityError,
-                    $"'{path}' is encrypted: pass the key it was made with (-EncryptionKey or -EncryptionKeyPath). Nothing was changed.") { Target = path };
+                    $"'{path}' is encrypted: pass the key it was made with (-EncryptionKey or -EncryptionKeyPath). Nothing was changed.")
+                { Target = path };
             }
 
             RequireAvailable();
@@ -66,7 +67,8 @@ namespace B1Backup.Core.Archive
             if (cipher.KeyCheck() != record.KeyCheck)
             {
                 throw new B1BackupException("EncryptionKeyWrong", FailureKind.SecurityError,
-                    $"The encryption key is not the one '{path}' was made with. Nothing was changed.") { Target = path };
+                    $"The encryption key is not the one '{path}' was made with. Nothing was changed.")
+                { Target = path };
             }
 
             return cipher;
@@ -121,7 +123,8 @@ namespace B1Backup.Core.Archive
 
         private static B1BackupException Damaged(string path, int memberIndex, Exception? inner) =>
             new B1BackupException("DecryptionFailed", FailureKind.InvalidData,
-                $"Part {memberIndex} of '{path}' does not decrypt: it was altered or damaged. Nothing was changed; use another backup.", inner) { Target = path };
+                $"Part {memberIndex} of '{path}' does not decrypt: it was altered or damaged. Nothing was changed; use another backup.", inner)
+            { Target = path };
 
         private static byte[] Associated(int memberIndex) => Encoding.ASCII.GetBytes("B1Backup-member-" + memberIndex);
 

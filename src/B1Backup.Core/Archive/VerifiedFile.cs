@@ -208,7 +208,8 @@ namespace B1Backup.Core.Archive
             if (!System.Linq.Enumerable.SequenceEqual(actual, expected))
             {
                 throw new B1BackupException("BackupChangedDuringRestore", FailureKind.SecurityError,
-                    $"The backup file '{source.Path}' changed while it was being restored: the bytes read now are not the ones whose checksum and signature were verified. Something rewrote the file; keep it for inspection.") { Target = source.Path };
+                    $"The backup file '{source.Path}' changed while it was being restored: the bytes read now are not the ones whose checksum and signature were verified. Something rewrote the file; keep it for inspection.")
+                { Target = source.Path };
             }
         }
 

@@ -14,6 +14,8 @@ namespace B1Backup.Core.Connection
     /// </summary>
     public static class ConnectionParser
     {
+        private static readonly char[] Ampersand = { '&' };
+
         private const string UrlHelp = "Expected mysql://user:password@host:port/database?ssl-mode=REQUIRED (percent-encode special characters in the user and password) or Server=host;Port=3306;User ID=user;Password=...;Database=name.";
 
         private static readonly string[] IgnoredUrlOptions =
@@ -183,7 +185,7 @@ namespace B1Backup.Core.Connection
             }
 
             ApplyServer(parts, hostPort);
-            foreach (string pair in query.Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (string pair in query.Split(Ampersand, StringSplitOptions.RemoveEmptyEntries))
             {
                 int eq = pair.IndexOf('=');
                 string name = Decode(eq >= 0 ? pair.Substring(0, eq) : pair, "option name");

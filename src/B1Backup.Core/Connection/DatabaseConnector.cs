@@ -33,7 +33,8 @@ namespace B1Backup.Core.Connection
                     ? " If the server's certificate is signed by a private CA, pass that CA with -SslCa (or ssl-ca= in the URL)."
                     : " If this server really cannot encrypt (a local test server), lower the mode explicitly with -SslMode Preferred or Disabled.";
                 return new B1BackupException("TlsFailed", FailureKind.SecurityError,
-                    $"A TLS-encrypted connection to {server} could not be made (ssl-mode {settings.TlsMode}): {detail}{advice}", e) { Target = server };
+                    $"A TLS-encrypted connection to {server} could not be made (ssl-mode {settings.TlsMode}): {detail}{advice}", e)
+                { Target = server };
             }
 
             if (e is MySqlException mysql)
@@ -43,18 +44,22 @@ namespace B1Backup.Core.Connection
                     case MySqlErrorCode.AccessDenied:
                     case MySqlErrorCode.DatabaseAccessDenied:
                         return new B1BackupException("AccessDenied", FailureKind.PermissionDenied,
-                            $"The server {server} refused user '{settings.User}': {detail} Check the user name and password in DATABASE_URL or -Credential.", e) { Target = server };
+                            $"The server {server} refused user '{settings.User}': {detail} Check the user name and password in DATABASE_URL or -Credential.", e)
+                        { Target = server };
                     case MySqlErrorCode.UnknownDatabase:
                         return new B1BackupException("DatabaseNotFound", FailureKind.NotFound,
-                            $"The database '{settings.Database}' does not exist on {server}. Check the name in the connection string or -Database.", e) { Target = settings.Database };
+                            $"The database '{settings.Database}' does not exist on {server}. Check the name in the connection string or -Database.", e)
+                        { Target = settings.Database };
                     case MySqlErrorCode.UnableToConnectToHost:
                         return new B1BackupException("ServerUnreachable", FailureKind.ConnectionError,
-                            $"Cannot connect to {server}: {detail} Check the host name, the port and that the server is running and reachable.", e) { Target = server };
+                            $"Cannot connect to {server}: {detail} Check the host name, the port and that the server is running and reachable.", e)
+                        { Target = server };
                 }
             }
 
             return new B1BackupException("ConnectionFailed", FailureKind.ConnectionError,
-                $"Cannot connect to {server}: {detail}", e) { Target = server };
+                $"Cannot connect to {server}: {detail}", e)
+            { Target = server };
         }
 
         private static bool IsTlsFailure(Exception e)

@@ -210,32 +210,32 @@ namespace B1Backup.Core.Drill
         private static string Markdown(DrillResult r, List<DrillHistoryPoint> history)
         {
             var md = new StringBuilder();
-            md.AppendLine($"# Restore drill: {r.Database} ({(r.Passed ? "PASSED" : "FAILED")})").AppendLine();
-            md.AppendLine($"- When: {r.StartedAt:yyyy-MM-dd HH:mm:ss zzz}");
-            md.AppendLine($"- Backup: `{r.Backup}`");
+            md.AppendLine(FormattableString.Invariant($"# Restore drill: {r.Database} ({(r.Passed ? "PASSED" : "FAILED")})")).AppendLine();
+            md.AppendLine(FormattableString.Invariant($"- When: {r.StartedAt:yyyy-MM-dd HH:mm:ss zzz}"));
+            md.AppendLine(FormattableString.Invariant($"- Backup: `{r.Backup}`"));
             md.AppendLine(r.ScratchDatabase.Length > 0
                 ? $"- Server: {r.Server}; scratch database `{r.ScratchDatabase}` ({(r.ScratchKept ? "kept" : "dropped")})"
                 : $"- Server: {r.Server}; no scratch database (the drill stopped before creating it)");
-            md.AppendLine($"- Restored: {r.Tables} tables, {r.Rows:N0} rows").AppendLine();
+            md.AppendLine(FormattableString.Invariant($"- Restored: {r.Tables} tables, {r.Rows:N0} rows")).AppendLine();
             md.AppendLine("| phase | time |").AppendLine("| --- | ---: |");
-            md.AppendLine($"| checksum | {RestoreDrill.Format(r.ChecksumDuration)} |");
-            md.AppendLine($"| restore | {RestoreDrill.Format(r.RestoreDuration)} |");
-            md.AppendLine($"| verify | {RestoreDrill.Format(r.VerifyDuration)} |");
-            md.AppendLine($"| health | {r.HealthPhase} |");
-            md.AppendLine($"| **RTO** | **{RestoreDrill.Format(r.Rto)}** |").AppendLine();
+            md.AppendLine(FormattableString.Invariant($"| checksum | {RestoreDrill.Format(r.ChecksumDuration)} |"));
+            md.AppendLine(FormattableString.Invariant($"| restore | {RestoreDrill.Format(r.RestoreDuration)} |"));
+            md.AppendLine(FormattableString.Invariant($"| verify | {RestoreDrill.Format(r.VerifyDuration)} |"));
+            md.AppendLine(FormattableString.Invariant($"| health | {r.HealthPhase} |"));
+            md.AppendLine(FormattableString.Invariant($"| **RTO** | **{RestoreDrill.Format(r.Rto)}** |")).AppendLine();
             md.AppendLine("| objective | measured | target | met |").AppendLine("| --- | ---: | ---: | --- |");
-            md.AppendLine($"| RTO | {RestoreDrill.Format(r.Rto)} | {RestoreDrill.Format(r.RtoTarget)} | {(r.RtoMet ? "yes" : "no")} |");
-            md.AppendLine($"| RPO (backup age) | {RestoreDrill.Format(r.BackupAge)} | {RestoreDrill.Format(r.RpoTarget)} | {(r.RpoMet ? "yes" : "no")} |").AppendLine();
+            md.AppendLine(FormattableString.Invariant($"| RTO | {RestoreDrill.Format(r.Rto)} | {RestoreDrill.Format(r.RtoTarget)} | {(r.RtoMet ? "yes" : "no")} |"));
+            md.AppendLine(FormattableString.Invariant($"| RPO (backup age) | {RestoreDrill.Format(r.BackupAge)} | {RestoreDrill.Format(r.RpoTarget)} | {(r.RpoMet ? "yes" : "no")} |")).AppendLine();
             md.AppendLine("| phase | check | result | message |").AppendLine("| --- | --- | --- | --- |");
             foreach (var check in r.Checks)
             {
-                md.AppendLine($"| {check.Phase} | {check.Name} | {(check.Passed ? "pass" : "FAIL")} | {check.Message.Replace("|", "\\|")} |");
+                md.AppendLine(FormattableString.Invariant($"| {check.Phase} | {check.Name} | {(check.Passed ? "pass" : "FAIL")} | {check.Message.Replace("|", "\\|")} |"));
             }
 
             md.AppendLine().AppendLine("## History").AppendLine().AppendLine("| when | RTO | result |").AppendLine("| --- | ---: | --- |");
             foreach (var point in history)
             {
-                md.AppendLine($"| {point.StartedAt:yyyy-MM-dd HH:mm} | {RestoreDrill.Format(TimeSpan.FromSeconds(point.RtoSeconds))} | {(point.Passed ? "passed" : "failed")} |");
+                md.AppendLine(FormattableString.Invariant($"| {point.StartedAt:yyyy-MM-dd HH:mm} | {RestoreDrill.Format(TimeSpan.FromSeconds(point.RtoSeconds))} | {(point.Passed ? "passed" : "failed")} |"));
             }
 
             return md.ToString();

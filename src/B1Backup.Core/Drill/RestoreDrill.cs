@@ -283,7 +283,9 @@ namespace B1Backup.Core.Drill
                 try
                 {
                     using var response = client.GetAsync(uri, cancel).GetAwaiter().GetResult();
+#pragma warning disable CA2016 // netstandard2.0 has no overload that takes the token; the client's Timeout bounds this read
                     string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+#pragma warning restore CA2016
                     last = $"HTTP {(int)response.StatusCode}: {(body.Length > 200 ? body.Substring(0, 200) : body)}";
                     if (response.IsSuccessStatusCode && IsHealthy(body))
                     {

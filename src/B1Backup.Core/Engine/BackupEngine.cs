@@ -206,13 +206,15 @@ namespace B1Backup.Core.Engine
                     catch (IOException e) when (!(e.InnerException is MySqlException))
                     {
                         throw new B1BackupException("BackupWriteFailed", FailureKind.WriteError,
-                            $"Writing '{path}' failed: {e.Message} (a full disk?). The partial file was removed; older backups are untouched.", e) { Target = path };
+                            $"Writing '{path}' failed: {e.Message} (a full disk?). The partial file was removed; older backups are untouched.", e)
+                        { Target = path };
                     }
                 }
                 catch (Exception e) when (e is MySqlException || e is ServerReadException)
                 {
                     throw new B1BackupException("BackupReadFailed", FailureKind.ConnectionError,
-                        $"Reading from {settings.Server} failed during the backup (connection lost or server stopped?): {settings.Scrub(e.Message)} The partial file was removed; older backups are untouched. Check the server and run the backup again.", e) { Target = database };
+                        $"Reading from {settings.Server} failed during the backup (connection lost or server stopped?): {settings.Scrub(e.Message)} The partial file was removed; older backups are untouched. Check the server and run the backup again.", e)
+                    { Target = database };
                 }
             }
 
@@ -242,7 +244,8 @@ namespace B1Backup.Core.Engine
                 }
 
                 throw new B1BackupException("BackupWriteFailed", FailureKind.WriteError,
-                    $"Writing the checksum and manifest of '{path}' failed: {e.Message} (a full disk?). The backup was removed; older backups are untouched.", e) { Target = path };
+                    $"Writing the checksum and manifest of '{path}' failed: {e.Message} (a full disk?). The backup was removed; older backups are untouched.", e)
+                { Target = path };
             }
 
             log($"Backup size: {archiveResult.Size:N0} bytes ({archiveResult.UncompressedSize:N0} bytes of SQL)");
@@ -259,7 +262,8 @@ namespace B1Backup.Core.Engine
                 }
 
                 throw new B1BackupException("BackupNotRestorable", FailureKind.InvalidData,
-                    $"The backup of {Sql.Identifier(database)} was written, but a restore could not read it back, so it was removed: {unrestorable} Report this with the object named above; a backup made with mariadb-dump restores through the mariadb client meanwhile.") { Target = path };
+                    $"The backup of {Sql.Identifier(database)} was written, but a restore could not read it back, so it was removed: {unrestorable} Report this with the object named above; a backup made with mariadb-dump restores through the mariadb client meanwhile.")
+                { Target = path };
             }
 
             stopwatch.Stop();
@@ -270,7 +274,8 @@ namespace B1Backup.Core.Engine
             if (problem != null)
             {
                 throw new B1BackupException("BackupVerificationFailed", FailureKind.InvalidData,
-                    $"The backup '{path}' does not read back as written ({problem}). Check the disk, and do not rely on this file.") { Target = path };
+                    $"The backup '{path}' does not read back as written ({problem}). Check the disk, and do not rely on this file.")
+                { Target = path };
             }
 
             return new BackupResult
@@ -417,7 +422,8 @@ namespace B1Backup.Core.Engine
             catch (Exception e) when (e is UnauthorizedAccessException || e is IOException)
             {
                 throw new B1BackupException("BackupFolderNotWritable", FailureKind.PermissionDenied,
-                    $"The backup folder '{folder}' cannot be written: {e.Message} Choose another -Path or fix the folder's permissions. Nothing was read from the database.", e) { Target = folder };
+                    $"The backup folder '{folder}' cannot be written: {e.Message} Choose another -Path or fix the folder's permissions. Nothing was read from the database.", e)
+                { Target = folder };
             }
 
             return folder;

@@ -20,7 +20,8 @@ namespace B1Backup.Core.Engine
                 if (!reader.Read())
                 {
                     throw new B1BackupException("DatabaseNotFound", FailureKind.NotFound,
-                        $"The database '{database}' does not exist on the server, or this user cannot see it.") { Target = database };
+                        $"The database '{database}' does not exist on the server, or this user cannot see it.")
+                    { Target = database };
                 }
 
                 catalog.CharacterSet = reader.GetString(0);
@@ -154,7 +155,8 @@ namespace B1Backup.Core.Engine
             if (!reader.Read() || reader.IsDBNull(createColumn))
             {
                 throw new B1BackupException("DefinitionNotReadable", FailureKind.PermissionDenied,
-                    $"The definition of {kind.ToLowerInvariant()} '{name}' cannot be read by this user, so it would be missing from the backup. Grant the backup user SHOW VIEW, TRIGGER, EVENT and SELECT on mysql.proc (MariaDB) or SHOW_ROUTINE (MySQL), or run the backup as the objects' owner.") { Target = name };
+                    $"The definition of {kind.ToLowerInvariant()} '{name}' cannot be read by this user, so it would be missing from the backup. Grant the backup user SHOW VIEW, TRIGGER, EVENT and SELECT on mysql.proc (MariaDB) or SHOW_ROUTINE (MySQL), or run the backup as the objects' owner.")
+                { Target = name };
             }
 
             string? Text(int? column) => column.HasValue && !reader.IsDBNull(column.Value) ? reader.GetString(column.Value) : null;

@@ -14,10 +14,12 @@ namespace B1Backup.Core.Engine
     /// </summary>
     public static class DatabaseSelection
     {
+        private static readonly char[] WildcardCharacters = { '*', '?', '[' };
+
         public static bool IsServerDatabase(string name) =>
             Restore.StatementGuard.SystemDatabases.Contains(name) || string.Equals(name, "information_schema", StringComparison.OrdinalIgnoreCase);
 
-        public static bool HasWildcard(string name) => name.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
+        public static bool HasWildcard(string name) => name.IndexOfAny(WildcardCharacters) >= 0;
 
         /// <summary>The requested names in order, wildcards expanded (each must match something), duplicates once.</summary>
         public static IReadOnlyList<string> Expand(ConnectionSettings settings, IEnumerable<string> requested)
@@ -43,7 +45,8 @@ namespace B1Backup.Core.Engine
                 if (matches.Count == 0)
                 {
                     throw new B1BackupException("NoDatabaseMatches", FailureKind.NotFound,
-                        $"No database this user can see matches '{name}' (the server's own databases never do). List them with SHOW DATABASES, or check the user's privileges.") { Target = name };
+                        $"No database this user can see matches '{name}' (the server's own databases never do). List them with SHOW DATABASES, or check the user's privileges.")
+                    { Target = name };
                 }
 
                 result.AddRange(matches);

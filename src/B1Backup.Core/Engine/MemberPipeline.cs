@@ -40,6 +40,8 @@ namespace B1Backup.Core.Engine
     /// A data part is cut into members of at most about <see cref="MemberBytes"/> of SQL, and a reader hands
     /// over one member at a time, so memory stays flat whatever the table sizes, key or no key.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
+        "The window semaphore holds no kernel handle (its AvailableWaitHandle is never used), and a reader thread abandoned on a dead connection may still release it after Run returns.")]
     internal sealed class MemberPipeline
     {
         /// <summary>SQL per data member before it is cut: large enough to load efficiently, small enough to hold a few in memory.</summary>
@@ -140,7 +142,7 @@ namespace B1Backup.Core.Engine
 
             long rows = manifest.Tables.Sum(t => t.Rows);
             Member? footer = null;
-            Produce(WorkItem.Text(MemberKind.Footer, null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, token, made => footer = made);
+            Produce(WorkItem.Text(MemberKind.Footer, null, writer => writer.WriteFooter(manifest.Tables.Count, rows)), null, made => footer = made, token);
             Append(MemberKind.Footer, null, footer!);
             manifest.EndMarker = DumpWriter.EndMarkerPrefix;
         }
@@ -201,7 +203,7 @@ namespace B1Backup.Core.Engine
                         return;
                     }
 
-                    Produce(items[index], reader, token, member => HandOver(index, member, token));
+                    Produce(items[index], reader, member => HandOver(index, member, token), token);
                     lock (gate)
                     {
                         slots[index].Done = true;
@@ -244,7 +246,7 @@ namespace B1Backup.Core.Engine
         /// Writes one piece as SQL text and compresses it: one member for text, one or more for a data part,
         /// cut between statements once a member holds <see cref="MemberBytes"/> of SQL.
         /// </summary>
-        private void Produce(WorkItem item, MySqlConnection? reader, CancellationToken token, Action<Member> made)
+        private void Produce(WorkItem item, MySqlConnection? reader, Action<Member> made, CancellationToken token)
         {
             var buffer = new MemoryStream(item.Chunk != null ? 4 << 20 : 4096);
             var compressor = Compression.Compress(buffer, compression);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using B1Backup.Core.Connection;
 
@@ -265,7 +266,7 @@ namespace B1Backup.Core.Engine
         public override string ToString() => $"{Kind} {Version}";
 
         private static Version ToVersion(Match m) =>
-            new Version(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value));
+            new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>The statements of one snapshot plan, in the order they run.</summary>

@@ -1,7 +1,7 @@
 using System;
-using System.Threading;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Threading;
 using B1Backup.Core.Connection;
 using MySqlConnector;
 

@@ -128,7 +128,8 @@ namespace B1Backup.Core.Restore
             {
                 bool rolledBack = RollBack(admin, targetConnection, outgoing, outgoingTables, incomingTables, created, ranLater, uncached, tablesSwapped, outgoingObjectsDropped, oldCharset, oldCollation, targetExisted, out string state);
                 throw new B1BackupException(rolledBack ? "RestoreSwapFailed" : "RestoreSwapRollbackFailed", FailureKind.InvalidData,
-                    $"The restored copy could not be put in place of {Sql.Identifier(target)}: {settings.Scrub(e.Message)} {state}", e) { Target = target };
+                    $"The restored copy could not be put in place of {Sql.Identifier(target)}: {settings.Scrub(e.Message)} {state}", e)
+                { Target = target };
             }
 
             SnapshotSession.Execute(admin, "DROP DATABASE " + Sql.Identifier(retired));
@@ -235,7 +236,8 @@ namespace B1Backup.Core.Restore
             catch (MySqlException e) when (e.Number == 1205)
             {
                 throw new B1BackupException("TargetBusy", FailureKind.ResourceUnavailable,
-                    $"The tables of {Sql.Identifier(target)} stayed in use for {LockWaitSeconds} s, so they were not swapped: {BlockingSessions(admin)}. Run the restore again when they are done (or end them), or allow a longer wait with -SwapLockWaitSeconds.", e) { Target = target };
+                    $"The tables of {Sql.Identifier(target)} stayed in use for {LockWaitSeconds} s, so they were not swapped: {BlockingSessions(admin)}. Run the restore again when they are done (or end them), or allow a longer wait with -SwapLockWaitSeconds.", e)
+                { Target = target };
             }
         }
 

@@ -31,7 +31,8 @@ namespace B1Backup.Core.Restore
             if (found.Count > 0)
             {
                 throw new B1BackupException("ForeignKeyFromOtherDatabase", FailureKind.InvalidData,
-                    $"Tables in other databases reference {Sql.Identifier(target)} by foreign key: {string.Join(", ", found)}. A restore replaces the target's tables, and these constraints would keep pointing at the old ones. Drop the constraints (or restore into another database) and run the restore again. Nothing was changed.") { Target = target };
+                    $"Tables in other databases reference {Sql.Identifier(target)} by foreign key: {string.Join(", ", found)}. A restore replaces the target's tables, and these constraints would keep pointing at the old ones. Drop the constraints (or restore into another database) and run the restore again. Nothing was changed.")
+                { Target = target };
             }
         }
     }

@@ -59,7 +59,7 @@ namespace B1Backup.Core.Restore
                 }
 
                 log($"{what}: no privilege to keep its DEFINER; it is created with the restoring user as definer.");
-                SnapshotSession.Execute(connection, withoutDefiner);
+                SnapshotSession.Execute(connection, withoutDefiner, cancel);
             }
         }
 

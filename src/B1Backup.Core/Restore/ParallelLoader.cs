@@ -116,7 +116,8 @@ namespace B1Backup.Core.Restore
 
                     stop.Cancel();
                 }
-            }) { IsBackground = true, Name = "B1Backup loader" }).ToList();
+            })
+            { IsBackground = true, Name = "B1Backup loader" }).ToList();
             threads.ForEach(t => t.Start());
             try
             {
@@ -182,7 +183,8 @@ namespace B1Backup.Core.Restore
                 }
                 catch (B1BackupException e) when (attempt < 5 && e.InnerException is MySqlException m && (m.Number == 1213 || m.Number == 1205))
                 {
-                    SnapshotSession.Execute(connection, "ROLLBACK");
+                    // The rollback runs even when the restore is being cancelled: the connection goes back clean.
+                    SnapshotSession.Execute(connection, "ROLLBACK", CancellationToken.None);
                     log($"A part of table {member.Table} met a lock conflict ({m.Message}); loading it again (attempt {attempt + 1}).");
                     Thread.Sleep(100 * attempt);
                 }
@@ -224,7 +226,7 @@ namespace B1Backup.Core.Restore
                 }
 
                 cancel.ThrowIfCancellationRequested();
-                var judged = isData ? guard.JudgeData(statement) : guard.Judge(statement);
+                var judged = isData ? StatementGuard.JudgeData(statement) : guard.Judge(statement);
                 if (judged.Action != StatementAction.Execute)
                 {
                     continue;

@@ -41,7 +41,8 @@ namespace B1Backup.Core.Restore
             if (manifestProblem != null)
             {
                 throw new B1BackupException("ManifestInvalid", FailureKind.InvalidData,
-                    $"The backup '{path}' cannot be restored as it stands: {manifestProblem}. Nothing was changed. Move the .manifest.json aside to restore the file as a plain script (not possible for an encrypted backup), or use another backup.") { Target = path };
+                    $"The backup '{path}' cannot be restored as it stands: {manifestProblem}. Nothing was changed. Move the .manifest.json aside to restore the file as a plain script (not possible for an encrypted backup), or use another backup.")
+                { Target = path };
             }
 
             var ranges = manifest != null && manifest.Members.Count > 0 ? manifest.Members.Select(m => (m.Offset, m.Length)).ToList() : null;
@@ -68,7 +69,8 @@ namespace B1Backup.Core.Restore
 
         private static B1BackupException ChecksumFailed(RestorePlan plan) =>
             new B1BackupException("ChecksumFailed", FailureKind.InvalidData,
-                $"The backup '{plan.Path}' failed its checksum check ({plan.Checksum.Reason}): {plan.Checksum.Message} Nothing was changed.") { Target = plan.Path };
+                $"The backup '{plan.Path}' failed its checksum check ({plan.Checksum.Reason}): {plan.Checksum.Message} Nothing was changed.")
+            { Target = plan.Path };
 
         private static RestorePlan PrepareVerified(RestorePlan plan, BackupManifest? manifest, IProgress<RestoreProgress>? progress, byte[]? signingKey, byte[]? encryptionKey)
         {
@@ -93,7 +95,8 @@ namespace B1Backup.Core.Restore
                 if (footer.Kind != MemberKind.Footer || plan.Manifest.Members[0].Kind != MemberKind.Header || !ArchiveReader.EndsWithEndMarker(ReadMemberText(plan, plan.Manifest.Members.Count - 1)))
                 {
                     throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
-                        $"The backup '{path}' does not end with its end-of-dump line. Nothing was changed; use another backup.") { Target = path };
+                        $"The backup '{path}' does not end with its end-of-dump line. Nothing was changed; use another backup.")
+                    { Target = path };
                 }
 
                 // The source database comes from the checksummed header, never from the manifest beside it.
@@ -130,7 +133,8 @@ namespace B1Backup.Core.Restore
                         if (judged.Database != null && usedDatabases.Add(judged.Database) && usedDatabases.Count > 1)
                         {
                             throw new B1BackupException("MultipleDatabases", FailureKind.NotSupported,
-                                $"The backup '{path}' holds several databases ({string.Join(", ", usedDatabases)}), and a restore writes one. Split the dump per database (mysqldump one database at a time). Nothing was changed.") { Target = path };
+                                $"The backup '{path}' holds several databases ({string.Join(", ", usedDatabases)}), and a restore writes one. Split the dump per database (mysqldump one database at a time). Nothing was changed.")
+                            { Target = path };
                         }
 
                         plan.Statements++;
@@ -153,13 +157,15 @@ namespace B1Backup.Core.Restore
                 catch (Exception e) when (e is InvalidDataException || e is ZstdSharp.ZstdException || e is EndOfStreamException)
                 {
                     throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
-                        $"The backup '{path}' cannot be decompressed: {e.Message} Nothing was changed; use another backup.", e) { Target = path };
+                        $"The backup '{path}' cannot be decompressed: {e.Message} Nothing was changed; use another backup.", e)
+                    { Target = path };
                 }
 
                 if (!ArchiveReader.EndsWithEndMarker(script.Tail.LastLine()))
                 {
                     throw new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
-                        $"The backup '{path}' is not a complete dump: the script does not end with an end-of-dump line (it was cut short when written, or truncated since). Nothing was changed; use another backup.") { Target = path };
+                        $"The backup '{path}' is not a complete dump: the script does not end with an end-of-dump line (it was cut short when written, or truncated since). Nothing was changed; use another backup.")
+                    { Target = path };
                 }
             }
 
@@ -175,7 +181,8 @@ namespace B1Backup.Core.Restore
         {
             range.Finish();
             return new B1BackupException("BackupIncomplete", FailureKind.InvalidData,
-                $"The backup '{path}' cannot be decompressed: {e.Message} Use another backup.", e) { Target = path };
+                $"The backup '{path}' cannot be decompressed: {e.Message} Use another backup.", e)
+            { Target = path };
         }
 
         internal static bool IsUndecodable(Exception e) => e is InvalidDataException || e is ZstdSharp.ZstdException || e is EndOfStreamException;
@@ -255,7 +262,7 @@ namespace B1Backup.Core.Restore
                 var statements = guard.Reader(content, dataPart: true).ReadStatements().GetEnumerator();
                 while (NextStatement(statements, range, source.Path))
                 {
-                    guard.JudgeData(statements.Current);
+                    StatementGuard.JudgeData(statements.Current);
                 }
 
                 range.Finish();
@@ -270,7 +277,8 @@ namespace B1Backup.Core.Restore
                 || targetDatabase.IndexOf(StagingNames.Marker, StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 throw new B1BackupException("TargetNotAllowed", FailureKind.SecurityError,
-                    $"A restore never writes into {Sql.Identifier(targetDatabase)}: it is one of the server's own databases or a working copy of another restore. Name another target with -TargetDatabase. Nothing was changed.") { Target = targetDatabase };
+                    $"A restore never writes into {Sql.Identifier(targetDatabase)}: it is one of the server's own databases or a working copy of another restore. Name another target with -TargetDatabase. Nothing was changed.")
+                { Target = targetDatabase };
             }
 
             if (plan.Source == null)
@@ -291,7 +299,7 @@ namespace B1Backup.Core.Restore
                 {
                     throw new B1BackupException(e.ErrorId, e.Kind, e.Message + " Nothing was changed.", e) { Target = e.Target };
                 }
-                return ExecuteScreened(plan, guard, settings, targetDatabase, progress, log, cancel, mode, options ?? new RestoreOptions());
+                return ExecuteScreened(plan, guard, settings, targetDatabase, progress, log, mode, options ?? new RestoreOptions(), cancel);
             }
             finally
             {
@@ -300,7 +308,7 @@ namespace B1Backup.Core.Restore
         }
 
         private static RestoreResult ExecuteScreened(RestorePlan plan, StatementGuard guard, ConnectionSettings settings, string targetDatabase,
-            IProgress<RestoreProgress>? progress, Action<string> log, CancellationToken cancel, RestoreMode mode, RestoreOptions options)
+            IProgress<RestoreProgress>? progress, Action<string> log, RestoreMode mode, RestoreOptions options, CancellationToken cancel)
         {
             var stopwatch = Stopwatch.StartNew();
             log($"Target: database {Sql.Identifier(targetDatabase)} on {settings.Server} ({mode})");
@@ -696,7 +704,8 @@ namespace B1Backup.Core.Restore
             {
                 throw new B1BackupException("StagingNotAllowed", FailureKind.PermissionDenied,
                     $"A safe restore loads a staging database ({Sql.Identifier(staging)}) first, and this user may not create it: {settings.Scrub(e.Message)} " +
-                    "Grant CREATE and DROP on databases named <target>__b1%, or pass -InPlace to load the target directly (a failure then leaves it partly restored). Nothing was changed.", e) { Target = staging };
+                    "Grant CREATE and DROP on databases named <target>__b1%, or pass -InPlace to load the target directly (a failure then leaves it partly restored). Nothing was changed.", e)
+                { Target = staging };
             }
 
             StagingNames.CreateMarker(settings, staging);

@@ -33,7 +33,8 @@ namespace B1Backup.Core.Restore
                 if (got == null || got is DBNull || Convert.ToInt64(got, CultureInfo.InvariantCulture) != 1)
                 {
                     throw new B1BackupException("RestoreInProgress", FailureKind.ResourceUnavailable,
-                        $"Another restore of {Sql.Identifier(target)} is running on this server. Wait for it to finish, then restore again. Nothing was changed.") { Target = target };
+                        $"Another restore of {Sql.Identifier(target)} is running on this server. Wait for it to finish, then restore again. Nothing was changed.")
+                    { Target = target };
                 }
 
                 return new RestoreLock(connection);

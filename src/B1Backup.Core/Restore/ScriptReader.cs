@@ -35,6 +35,8 @@ namespace B1Backup.Core.Restore
     /// </summary>
     public sealed class ScriptReader
     {
+        private static readonly char[] Blanks = { ' ', '\t' };
+
         private const string SpecialBytes = "'\"`#-/*\n\\";
 
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
@@ -369,7 +371,7 @@ namespace B1Backup.Core.Restore
             }
 
             string text = Encoding.UTF8.GetString(value.ToArray()).Trim();
-            int space = text.IndexOfAny(new[] { ' ', '\t' });
+            int space = text.IndexOfAny(Blanks);
             if (space > 0)
             {
                 text = text.Substring(0, space);

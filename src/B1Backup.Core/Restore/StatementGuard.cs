@@ -177,7 +177,7 @@ namespace B1Backup.Core.Restore
         /// and the variable pieces of large values that B1Backup itself writes. Thread-safe: data parts
         /// load side by side, each on a connection in the loader's session (no sql_mode of the script's).
         /// </summary>
-        public JudgedStatement JudgeData(ScriptStatement statement)
+        public static JudgedStatement JudgeData(ScriptStatement statement)
         {
             string text = statement.Text;
             // Only a SET can be a variable piece: an INSERT of megabytes is checked in one pass without copies.

@@ -10,6 +10,8 @@ namespace B1Backup.Core.Schedule
     /// <summary>Builds the recurring backup's command for cron or the Windows task scheduler. Talks to neither.</summary>
     public static class ScheduleBuilder
     {
+        private static readonly char[] CharactersToQuote = { ' ', '"' };
+
         public const string CronMarker = "# B1Backup schedule: ";
 
         private static readonly Regex SafeName = new Regex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
@@ -88,6 +90,6 @@ namespace B1Backup.Core.Schedule
 
         public static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
-        private static string WindowsQuote(string argument) => argument.IndexOfAny(new[] { ' ', '"' }) >= 0 ? "\"" + argument.Replace("\"", "\\\"") + "\"" : argument;
+        private static string WindowsQuote(string argument) => argument.IndexOfAny(CharactersToQuote) >= 0 ? "\"" + argument.Replace("\"", "\\\"") + "\"" : argument;
     }
 }

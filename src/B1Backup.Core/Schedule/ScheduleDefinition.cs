@@ -80,7 +80,8 @@ namespace B1Backup.Core.Schedule
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonException)
             {
                 throw new B1BackupException("ScheduleDefinitionUnreadable", FailureKind.NotFound,
-                    $"The schedule definition '{path}' cannot be read ({e.Message}). Register the schedule again with Register-B1BackupSchedule.", e) { Target = path };
+                    $"The schedule definition '{path}' cannot be read ({e.Message}). Register the schedule again with Register-B1BackupSchedule.", e)
+                { Target = path };
             }
         }
     }

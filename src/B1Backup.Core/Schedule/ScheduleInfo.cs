@@ -5,6 +5,8 @@ namespace B1Backup.Core.Schedule
     /// <summary>A registered schedule as Get-B1BackupSchedule shows it: what it does, whether the scheduler has it, and its last run.</summary>
     public sealed class ScheduleInfo
     {
+        private static readonly char[] Space = { ' ' };
+
         public string Name { get; set; } = string.Empty;
 
         public string Environment { get; set; } = string.Empty;
@@ -52,7 +54,7 @@ namespace B1Backup.Core.Schedule
                 DefinitionPath = definition.DefinitionPath,
             };
             string? last = ScheduleLog.LastLine(definition.LogPath);
-            var parts = last?.Split(new[] { ' ' }, 3);
+            var parts = last?.Split(Space, 3);
             if (parts != null && parts.Length >= 2 && DateTimeOffset.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at))
             {
                 info.LastRun = at;

@@ -78,7 +78,8 @@ namespace B1Backup.Core.Schedule
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new B1BackupException("BackupFolderNotWritable", FailureKind.WriteError,
-                    $"The job cannot write to '{definition.BackupRoot}': {e.Message} Give the job's user write access, or choose another -Path.", e) { Target = definition.BackupRoot };
+                    $"The job cannot write to '{definition.BackupRoot}': {e.Message} Give the job's user write access, or choose another -Path.", e)
+                { Target = definition.BackupRoot };
             }
 
             var databases = Databases(definition, settings);

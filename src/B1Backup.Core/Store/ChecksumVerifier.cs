@@ -152,7 +152,11 @@ namespace B1Backup.Core.Store
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             {
                 file.Seek(-4, SeekOrigin.End);
-                file.Read(trailer, 0, 4);
+                if (ReadFully(file, trailer) < trailer.Length)
+                {
+                    return false;
+                }
+
                 file.Seek(0, SeekOrigin.Begin);
                 try
                 {
@@ -182,6 +186,18 @@ namespace B1Backup.Core.Store
             result.Reason = reason;
             result.Message = message;
             return result;
+        }
+
+        private static int ReadFully(Stream stream, byte[] buffer)
+        {
+            int total = 0;
+            int read;
+            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            {
+                total += read;
+            }
+
+            return total;
         }
     }
 }

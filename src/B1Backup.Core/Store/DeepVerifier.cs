@@ -146,7 +146,7 @@ namespace B1Backup.Core.Store
             {
                 try
                 {
-                    return guard.JudgeData(statement);
+                    return StatementGuard.JudgeData(statement);
                 }
                 catch (B1BackupException)
                 {

@@ -86,7 +86,10 @@ namespace B1Backup.Commands
 
                 var request = new BackupRequest(settings.WithDatabase(database), ToFileSystemPath(Path), environment)
                 {
-                    Compression = Compression, Readers = Parallel, SigningKey = ReadSigningKey(), EncryptionKey = ReadEncryptionKey(),
+                    Compression = Compression,
+                    Readers = Parallel,
+                    SigningKey = ReadSigningKey(),
+                    EncryptionKey = ReadEncryptionKey(),
                 };
                 string file = System.IO.Path.Combine(request.Root, environment, $"backup_{environment}_<yyyyMMdd_HHmmss>{BackupName.Extension(Compression)}");
                 if (!ShouldProcess($"database {database} on {settings.Server}", $"Back up to {file}"))

@@ -153,13 +153,15 @@ namespace B1Backup.Commands
             if (!File.Exists(file))
             {
                 throw new B1BackupException("EnvironmentFileMissing", FailureKind.NotFound,
-                    $"The environment file '{file}' does not exist. Create it with DATABASE_URL=... and chmod 600, then register again.") { Target = file };
+                    $"The environment file '{file}' does not exist. Create it with DATABASE_URL=... and chmod 600, then register again.")
+                { Target = file };
             }
 
             if (!B1Backup.Core.Archive.FileProtection.IsPrivate(file, out string mode))
             {
                 throw new B1BackupException("EnvironmentFileNotPrivate", FailureKind.SecurityError,
-                    $"The environment file '{file}' holds a password and can be read by others (mode {mode}). Run chmod 600 on it, then register again.") { Target = file };
+                    $"The environment file '{file}' holds a password and can be read by others (mode {mode}). Run chmod 600 on it, then register again.")
+                { Target = file };
             }
         }
 
@@ -245,7 +247,10 @@ namespace B1Backup.Commands
         {
             var start = new System.Diagnostics.ProcessStartInfo(file, string.Join(" ", arguments.Select(Quote)))
             {
-                UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input != null,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = input != null,
             };
             using var process = System.Diagnostics.Process.Start(start)!;
             if (input != null)
