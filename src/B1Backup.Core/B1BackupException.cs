@@ -2,21 +2,6 @@ using System;
 
 namespace B1Backup.Core
 {
-    /// <summary>What went wrong, in terms the cmdlets can map to an error category.</summary>
-    public enum FailureKind
-    {
-        InvalidArgument,
-        NotFound,
-        InvalidData,
-        ConnectionError,
-        PermissionDenied,
-        ResourceUnavailable,
-        OperationStopped,
-        SecurityError,
-        NotSupported,
-        WriteError,
-    }
-
     /// <summary>
     /// The engine's one exception type. Messages are written for an operator: they say what
     /// happened and what to do, and never contain a password.

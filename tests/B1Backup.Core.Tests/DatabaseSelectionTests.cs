@@ -1,4 +1,3 @@
-using System;
 using B1Backup.Core.Engine;
 using Xunit;
 

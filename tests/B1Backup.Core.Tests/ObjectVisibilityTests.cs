@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
 using B1Backup.Core.Store;

@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using B1Backup.Core.Restore;
 using MySqlConnector;
 using Xunit;
 

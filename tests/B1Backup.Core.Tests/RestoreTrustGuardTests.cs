@@ -1,4 +1,3 @@
-using System.Linq;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
 using B1Backup.Core.Lexing;

@@ -7,22 +7,6 @@ using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Archive
 {
-    /// <summary>What a full read of a backup found: its hash, its size unpacked, and how its script ends.</summary>
-    public sealed class ContentCheck
-    {
-        public string Sha256 { get; set; } = string.Empty;
-
-        public long UncompressedSize { get; set; }
-
-        /// <summary>The last non-empty line of the script.</summary>
-        public string LastLine { get; set; } = string.Empty;
-
-        /// <summary>True when the script ends as a complete B1Backup or mysqldump/mariadb-dump script does.</summary>
-        public bool HasEndMarker { get; set; }
-
-        public string? Problem { get; set; }
-    }
-
     /// <summary>Opens a backup's SQL text whatever its compression, and checks that it is whole.</summary>
     public static class ArchiveReader
     {
@@ -213,68 +197,6 @@ namespace B1Backup.Core.Archive
                 // The file is disposed by its owner: only this wrapper goes.
                 base.Dispose(disposing);
             }
-        }
-    }
-
-    /// <summary>Keeps the last few kilobytes of a stream to find its last line.</summary>
-    internal sealed class TailKeeper
-    {
-        private readonly byte[] tail;
-        private int length;
-
-        public TailKeeper(int size) => tail = new byte[size];
-
-        public void Add(byte[] buffer, int count)
-        {
-            if (count >= tail.Length)
-            {
-                Buffer.BlockCopy(buffer, count - tail.Length, tail, 0, tail.Length);
-                length = tail.Length;
-                return;
-            }
-
-            int keep = Math.Min(length, tail.Length - count);
-            Buffer.BlockCopy(tail, length - keep, tail, 0, keep);
-            Buffer.BlockCopy(buffer, 0, tail, keep, count);
-            length = keep + count;
-        }
-
-        public string LastLine()
-        {
-            string text = Encoding.UTF8.GetString(tail, 0, length).TrimEnd('\n', '\r', ' ', '\t', '\0');
-            int newline = text.LastIndexOf('\n');
-            return (newline >= 0 ? text.Substring(newline + 1) : text).Trim();
-        }
-    }
-
-    /// <summary>Reads through, keeping the last few kilobytes: the script's last line, without a second pass.</summary>
-    internal sealed class TailCapturingStream : ReadOnlyStream
-    {
-        public TailCapturingStream(Stream inner)
-            : base(inner)
-        {
-        }
-
-        public TailKeeper Tail { get; } = new TailKeeper(4096);
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int read = Inner.Read(buffer, offset, count);
-            if (read > 0)
-            {
-                if (offset == 0)
-                {
-                    Tail.Add(buffer, read);
-                }
-                else
-                {
-                    byte[] copy = new byte[read];
-                    Buffer.BlockCopy(buffer, offset, copy, 0, read);
-                    Tail.Add(copy, read);
-                }
-            }
-
-            return read;
         }
     }
 }

@@ -4,18 +4,6 @@ using System.Text;
 
 namespace B1Backup.Core.Archive
 {
-    /// <summary>What a finished archive is: its final path, size, SHA-256 and uncompressed size.</summary>
-    public sealed class ArchiveResult
-    {
-        public string Path { get; set; } = string.Empty;
-
-        public long Size { get; set; }
-
-        public long UncompressedSize { get; set; }
-
-        public string Sha256 { get; set; } = string.Empty;
-    }
-
     /// <summary>
     /// Writes a backup under a temporary name in the target folder, member by member, hashing the
     /// bytes as they leave, and publishes it under its final name only when complete and flushed to

@@ -10,24 +10,6 @@ using System.Text.RegularExpressions;
 
 namespace B1Backup.Core.Drill
 {
-    public enum DrillReportFormat
-    {
-        Html,
-        Markdown,
-    }
-
-    /// <summary>One earlier drill, as its report recorded it.</summary>
-    public sealed class DrillHistoryPoint
-    {
-        public DateTimeOffset StartedAt { get; set; }
-
-        public double RtoSeconds { get; set; }
-
-        public bool Passed { get; set; }
-
-        public string? Database { get; set; }
-    }
-
     /// <summary>
     /// A drill as a fire-drill report: a timeline of the phases, the checks, RPO and RTO against their
     /// targets, and the history of earlier drills in the same folder (each HTML report carries its own

@@ -7,35 +7,6 @@ using MySqlConnector;
 
 namespace B1Backup.Core.Engine
 {
-    /// <summary>How one pre-flight check came out.</summary>
-    public enum AccessStatus
-    {
-        Passed,
-
-        /// <summary>The job will run, but not as well as it could (one reader, objects it cannot see).</summary>
-        Warning,
-
-        /// <summary>The job will fail.</summary>
-        Failed,
-    }
-
-    /// <summary>One pre-flight check: what a job needs, and whether this user on this server has it.</summary>
-    public sealed class AccessCheckResult
-    {
-        /// <summary>Backup, Restore, InPlaceRestore, Drill or Connection: the job the check is for.</summary>
-        public string Job { get; set; } = string.Empty;
-
-        public string Check { get; set; } = string.Empty;
-
-        public AccessStatus Status { get; set; }
-
-        public bool Passed => Status != AccessStatus.Failed;
-
-        public string Message { get; set; } = string.Empty;
-
-        public override string ToString() => $"{Job}/{Check}: {Status} {Message}";
-    }
-
     /// <summary>
     /// Tells an admin, before the 2 a.m. job, what a backup, a staged or in-place restore and a drill
     /// of a database will be refused on this server with this user. Privileges are probed the way the

@@ -8,31 +8,6 @@ using MySqlConnector;
 
 namespace B1Backup.Core.Engine
 {
-    /// <summary>The server or the connection failed while a backup read from it (as opposed to the disk failing).</summary>
-    public sealed class ServerReadException : Exception
-    {
-        public ServerReadException(Exception inner)
-            : base(inner.Message, inner)
-        {
-        }
-    }
-
-    /// <summary>Marks failures of reads from the server, so they are told apart from write failures.</summary>
-    internal static class ServerRead
-    {
-        public static T Run<T>(Func<T> read)
-        {
-            try
-            {
-                return read();
-            }
-            catch (Exception e) when (e is MySqlException || e is IOException || e is InvalidOperationException)
-            {
-                throw new ServerReadException(e);
-            }
-        }
-    }
-
     /// <summary>
     /// Writes the SQL script of a backup: a plain script that the mariadb/mysql client restores too.
     /// Each value is written in a form that reads back exactly (see <see cref="AppendValue"/>).

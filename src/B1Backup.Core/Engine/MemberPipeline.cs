@@ -11,30 +11,6 @@ using MySqlConnector;
 
 namespace B1Backup.Core.Engine
 {
-    /// <summary>One piece of a dump: text made from the catalog, or a range of a table's rows.</summary>
-    internal sealed class WorkItem
-    {
-        private WorkItem(string kind, string? table, Action<DumpWriter>? writeText, DataChunk? chunk)
-        {
-            Kind = kind;
-            Table = table;
-            WriteText = writeText;
-            Chunk = chunk;
-        }
-
-        public string Kind { get; }
-
-        public string? Table { get; }
-
-        public Action<DumpWriter>? WriteText { get; }
-
-        public DataChunk? Chunk { get; }
-
-        public static WorkItem Text(string kind, string? table, Action<DumpWriter> write) => new WorkItem(kind, table, write, null);
-
-        public static WorkItem Data(DataChunk chunk) => new WorkItem(MemberKind.Data, chunk.Table.Name, null, chunk);
-    }
-
     /// <summary>
     /// Readers produce compressed members in parallel; the calling thread writes them in file order.
     /// A data part is cut into members of at most about <see cref="MemberBytes"/> of SQL, and a reader hands

@@ -6,22 +6,6 @@ using B1Backup.Core.Connection;
 
 namespace B1Backup.Core.Engine
 {
-    /// <summary>How the reader connections of a backup come to share one point in time.</summary>
-    public enum SnapshotMethod
-    {
-        /// <summary>One connection in one START TRANSACTION WITH CONSISTENT SNAPSHOT: consistent, not parallel.</summary>
-        SingleTransaction,
-
-        /// <summary>MariaDB 10.4+: BACKUP STAGE BLOCK_COMMIT holds commits while every worker opens its snapshot.</summary>
-        MariaDbBackupStage,
-
-        /// <summary>MySQL and older MariaDB: a brief FLUSH TABLES WITH READ LOCK while every worker opens its snapshot.</summary>
-        FlushTablesWithReadLock,
-
-        /// <summary>TiDB: every worker reads at one TSO through @@tidb_snapshot; no locks at all.</summary>
-        TidbSnapshot,
-    }
-
     /// <summary>
     /// Everything that differs between MariaDB, MySQL and TiDB, in one place: what the server is,
     /// and which statements give N readers one snapshot. Nothing here talks to a server.
@@ -267,41 +251,5 @@ namespace B1Backup.Core.Engine
 
         private static Version ToVersion(Match m) =>
             new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>The statements of one snapshot plan, in the order they run.</summary>
-    public sealed class SnapshotPlan
-    {
-        public SnapshotPlan(SnapshotMethod method, int readers)
-        {
-            Method = method;
-            Readers = readers;
-        }
-
-        public SnapshotMethod Method { get; }
-
-        public int Readers { get; }
-
-        /// <summary>Run once on a coordinating connection before the readers open their snapshots.</summary>
-        public List<string> HoldStatements { get; } = new List<string>();
-
-        /// <summary>Run on every reader connection; "{tso}" stands for the TiDB timestamp read by <see cref="TsoQuery"/>.</summary>
-        public List<string> ReaderStatements { get; } = new List<string>();
-
-        /// <summary>Run on the coordinator once every reader holds its snapshot.</summary>
-        public List<string> ReleaseStatements { get; } = new List<string>();
-
-        public string? TsoQuery { get; set; }
-
-        /// <summary>TiDB: reads the GC life time, which bounds how long the snapshot's versions are kept.</summary>
-        public string? GcLifetimeQuery { get; set; }
-
-        public string Describe() => Method switch
-        {
-            SnapshotMethod.SingleTransaction => "one reader in START TRANSACTION WITH CONSISTENT SNAPSHOT",
-            SnapshotMethod.MariaDbBackupStage => $"{Readers} readers, snapshots opened under BACKUP STAGE BLOCK_COMMIT",
-            SnapshotMethod.FlushTablesWithReadLock => $"{Readers} readers, snapshots opened under a brief FLUSH TABLES WITH READ LOCK",
-            _ => $"{Readers} readers at one TiDB TSO (@@tidb_snapshot)",
-        };
     }
 }

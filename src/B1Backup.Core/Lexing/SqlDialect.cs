@@ -6,14 +6,6 @@ using B1Backup.Core.Engine;
 
 namespace B1Backup.Core.Lexing
 {
-    /// <summary>The kinds of executable comment: /*! (all servers), /*M! (MariaDB only), /*T! (TiDB only).</summary>
-    public enum ConditionalMarker
-    {
-        Any,
-        MariaDb,
-        TiDb,
-    }
-
     /// <summary>
     /// How one server, in one session, reads SQL text: which quotes delimit strings (ANSI_QUOTES),
     /// whether a backslash escapes (NO_BACKSLASH_ESCAPES), and which executable comments run. The

@@ -4,27 +4,11 @@ using System.Buffers;
 #endif
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Text;
 using B1Backup.Core.Lexing;
 
 namespace B1Backup.Core.Restore
 {
-    /// <summary>One statement of a script, as the mysql client would send it.</summary>
-    public sealed class ScriptStatement
-    {
-        public ScriptStatement(string text, long line)
-        {
-            Text = text;
-            Line = line;
-        }
-
-        public string Text { get; }
-
-        /// <summary>The line of the script on which the statement starts, for error messages.</summary>
-        public long Line { get; }
-    }
-
     /// <summary>
     /// Splits a mysqldump-style script into statements as the mysql client does: quotes, backslash
     /// escapes, comments, executable /*! */ comments and DELIMITER lines. Works on bytes, so a dump
@@ -193,7 +177,16 @@ namespace B1Backup.Core.Restore
 
             special[value[0]] = true;
 #if NET8_0_OR_GREATER
-            specialValues = SearchValues.Create(Enumerable.Range(0, 256).Where(b => special[b]).Select(b => (byte)b).ToArray());
+            var specialBytes = new List<byte>();
+            for (int b = 0; b < special.Length; b++)
+            {
+                if (special[b])
+                {
+                    specialBytes.Add((byte)b);
+                }
+            }
+
+            specialValues = SearchValues.Create(specialBytes.ToArray());
 #endif
         }
 

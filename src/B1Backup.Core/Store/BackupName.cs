@@ -61,11 +61,4 @@ namespace B1Backup.Core.Store
             return true;
         }
     }
-
-    public enum CompressionKind
-    {
-        Gzip,
-        Zstd,
-        None,
-    }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -99,7 +98,8 @@ namespace B1Backup.Core.Store
             if (!BackupName.TryParse(name, out string environment, out DateTime timestamp, out CompressionKind compression))
             {
                 throw new B1BackupException("NotABackupFile", FailureKind.InvalidArgument,
-                    $"'{name}' is not named like a backup (backup_<environment>_<yyyyMMdd_HHmmss>.sql.gz).") { Target = fullPath };
+                    $"'{name}' is not named like a backup (backup_<environment>_<yyyyMMdd_HHmmss>.sql.gz).")
+                { Target = fullPath };
             }
 
             var info = new FileInfo(fullPath);

@@ -160,18 +160,4 @@ namespace B1Backup.Commands
 
         protected override void StopProcessing() => cancel.Cancel();
     }
-
-    internal static class EnvironmentName
-    {
-        /// <summary>$env:ENV_NAME when it is set.</summary>
-        public static string? FromVariable()
-        {
-            string? value = System.Environment.GetEnvironmentVariable("ENV_NAME");
-            return string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
-        }
-
-        public static bool IsProduction(string? environment) =>
-            string.Equals(environment, "production", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(environment, "prod", StringComparison.OrdinalIgnoreCase);
-    }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using B1Backup.Core;
-using B1Backup.Core.Engine;
 using B1Backup.Core.Restore;
 
 namespace B1Backup.Commands

@@ -1,7 +1,5 @@
 using System;
 using System.Linq;
-using System.Management.Automation;
-using B1Backup.Core;
 using B1Backup.Core.Schedule;
 
 namespace B1Backup.Commands

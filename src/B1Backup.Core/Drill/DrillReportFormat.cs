@@ -1,0 +1,8 @@
+namespace B1Backup.Core.Drill
+{
+    public enum DrillReportFormat
+    {
+        Html,
+        Markdown,
+    }
+}

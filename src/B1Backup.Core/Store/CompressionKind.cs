@@ -1,0 +1,9 @@
+namespace B1Backup.Core.Store
+{
+    public enum CompressionKind
+    {
+        Gzip,
+        Zstd,
+        None,
+    }
+}
