@@ -2,8 +2,11 @@ using System;
 
 namespace B1Backup.Core.Store
 {
-    /// <summary>One backup on disk as listing sees it. Property names match downstream parameters (FullName, PSPath).</summary>
-    public sealed class BackupInfo
+    /// <summary>
+    /// One backup: what Get-B1Backup lists, and the base of what Backup-B1Database returns, so both pipe into
+    /// the same cmdlets. Property names match downstream parameters (FullName, PSPath).
+    /// </summary>
+    public class BackupInfo
     {
         /// <summary>The backup file's full path. Named as on FileInfo, not "Path": an object with a Path property binds
         /// Remove-Item's and Copy-Item's wildcard -Path, while FullName lets PSPath bind -LiteralPath.</summary>
