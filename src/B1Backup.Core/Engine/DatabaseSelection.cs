@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
-using System.Text.RegularExpressions;
 using B1Backup.Core.Connection;
 using MySqlConnector;
 
@@ -14,12 +12,10 @@ namespace B1Backup.Core.Engine
     /// </summary>
     public static class DatabaseSelection
     {
-        private static readonly char[] WildcardCharacters = { '*', '?', '[' };
-
         public static bool IsServerDatabase(string name) =>
             Restore.StatementGuard.SystemDatabases.Contains(name) || string.Equals(name, "information_schema", StringComparison.OrdinalIgnoreCase);
 
-        public static bool HasWildcard(string name) => name.IndexOfAny(WildcardCharacters) >= 0;
+        public static bool HasWildcard(string name) => Wildcard.IsPattern(name);
 
         /// <summary>The requested names in order, wildcards expanded (each must match something), duplicates once.</summary>
         public static IReadOnlyList<string> Expand(ConnectionSettings settings, IEnumerable<string> requested)
@@ -40,7 +36,8 @@ namespace B1Backup.Core.Engine
                     continue;
                 }
 
-                var pattern = ToRegex(name);
+                // Case-sensitive, as database names are on Linux servers.
+                var pattern = Wildcard.ToRegex(name, ignoreCase: false);
                 var matches = visible!.Where(d => pattern.IsMatch(d)).ToList();
                 if (matches.Count == 0)
                 {
@@ -72,40 +69,6 @@ namespace B1Backup.Core.Engine
             }
 
             return names;
-        }
-
-        /// <summary>PowerShell's wildcard rules, case-sensitively as database names are on Linux servers: * ? [set] and ` to escape.</summary>
-        internal static Regex ToRegex(string wildcard)
-        {
-            var pattern = new StringBuilder("^");
-            for (int i = 0; i < wildcard.Length; i++)
-            {
-                char c = wildcard[i];
-                if (c == '`' && i + 1 < wildcard.Length)
-                {
-                    pattern.Append(Regex.Escape(wildcard[++i].ToString()));
-                }
-                else if (c == '*')
-                {
-                    pattern.Append(".*");
-                }
-                else if (c == '?')
-                {
-                    pattern.Append('.');
-                }
-                else if (c == '[' && wildcard.IndexOf(']', i + 1) is int close && close > i + 1)
-                {
-                    string set = wildcard.Substring(i + 1, close - i - 1);
-                    pattern.Append('[').Append(Regex.Escape(set).Replace("\\-", "-").Replace("]", "\\]")).Append(']');
-                    i = close;
-                }
-                else
-                {
-                    pattern.Append(Regex.Escape(c.ToString()));
-                }
-            }
-
-            return new Regex(pattern.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Schedule
 {
@@ -55,16 +56,7 @@ namespace B1Backup.Core.Schedule
         [JsonIgnore]
         public string DefinitionPath { get; set; } = string.Empty;
 
-        public int EffectiveRetentionDays => RetentionDays > 0 ? RetentionDays : DefaultRetentionDays(Environment);
-
-        /// <summary>Retention by environment, as the procedure sets it: production 30 days, staging 7, development 3, anything else 7.</summary>
-        public static int DefaultRetentionDays(string environment) => environment.ToLowerInvariant() switch
-        {
-            "production" or "prod" => 30,
-            "staging" => 7,
-            "development" or "dev" => 3,
-            _ => 7,
-        };
+        public int EffectiveRetentionDays => RetentionDays > 0 ? RetentionDays : Environments.DefaultRetentionDays(Environment);
 
         public string ToJson() => JsonSerializer.Serialize(this, Options);
 

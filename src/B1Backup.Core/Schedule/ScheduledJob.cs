@@ -103,17 +103,10 @@ namespace B1Backup.Core.Schedule
         {
             var now = DateTime.Now;
             int removed = 0;
-            var keep = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var rule = new RetentionRule(now);
             foreach (var backup in BackupStore.List(definition.BackupRoot, now).Where(b => b.Environment == definition.Environment && b.Age > TimeSpan.FromDays(definition.EffectiveRetentionDays)))
             {
-                string folder = Path.GetDirectoryName(backup.FullName)!;
-                string key = backup.Database ?? string.Empty;
-                if (!keep.TryGetValue(key, out string? newestGood))
-                {
-                    newestGood = keep[key] = BackupStore.NewestGoodBackup(folder, backup.Environment, backup.Database, now);
-                }
-
-                if (string.Equals(newestGood, backup.FullName, StringComparison.Ordinal))
+                if (rule.MustKeep(backup))
                 {
                     log($"Kept {backup.Name}: the newest good backup of {backup.Database}.");
                     continue;

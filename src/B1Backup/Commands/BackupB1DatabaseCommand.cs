@@ -61,7 +61,7 @@ namespace B1Backup.Commands
         protected override void EndProcessing()
         {
             var settings = ResolveConnection();
-            string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
+            string environment = Environment ?? Environments.FromVariable() ?? "development";
             IReadOnlyList<string> databases;
             try
             {

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using B1Backup.Core.Store;
 
@@ -52,12 +51,10 @@ namespace B1Backup.Commands
                 return;
             }
 
-            var backups = BackupStore.List(root, DateTime.Now)
-                .Where(b => Matches(Environment, b.Environment) && Matches(Database, b.Database));
+            var backups = new BackupFilter(Environment, Database).Apply(BackupStore.List(root, DateTime.Now));
             if (Latest)
             {
-                // List is newest first, so the first of each group is its latest.
-                backups = backups.GroupBy(b => (b.Environment, b.Database ?? string.Empty)).Select(g => g.First());
+                backups = BackupFilter.LatestOfEach(backups);
             }
 
             foreach (var backup in backups)
@@ -65,9 +62,5 @@ namespace B1Backup.Commands
                 WriteObject(backup);
             }
         }
-
-        private static bool Matches(string[]? patterns, string? value) =>
-            patterns == null
-            || patterns.Any(p => new WildcardPattern(p, WildcardOptions.IgnoreCase).IsMatch(value ?? string.Empty));
     }
 }

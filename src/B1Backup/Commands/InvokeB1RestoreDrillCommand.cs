@@ -141,10 +141,9 @@ namespace B1Backup.Commands
 
         private BackupInfo? Newest()
         {
-            var environment = new WildcardPattern(Environment, WildcardOptions.IgnoreCase);
-            var database = new WildcardPattern(BackupDatabase, WildcardOptions.IgnoreCase);
-            var newest = BackupStore.List(ToFileSystemPath(BackupRoot), DateTime.Now)
-                .FirstOrDefault(b => environment.IsMatch(b.Environment) && database.IsMatch(b.Database ?? string.Empty));
+            var newest = new BackupFilter(new[] { Environment }, new[] { BackupDatabase })
+                .Apply(BackupStore.List(ToFileSystemPath(BackupRoot), DateTime.Now))
+                .FirstOrDefault();
             if (newest == null)
             {
                 WriteEngineError(new B1BackupException("NoBackupToDrill", FailureKind.NotFound,

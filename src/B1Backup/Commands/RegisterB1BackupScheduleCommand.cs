@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using B1Backup.Core;
 using B1Backup.Core.Schedule;
+using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
 {
@@ -66,7 +67,7 @@ namespace B1Backup.Commands
 
         protected override void EndProcessing()
         {
-            string environment = Environment ?? EnvironmentName.FromVariable() ?? "development";
+            string environment = Environment ?? Environments.FromVariable() ?? "development";
             string name = Name ?? "B1Backup-" + environment;
             string home = ScheduleStore.Home();
             var definition = new ScheduleDefinition

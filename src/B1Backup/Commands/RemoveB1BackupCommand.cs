@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using B1Backup.Core;
@@ -16,8 +15,7 @@ namespace B1Backup.Commands
     [OutputType(typeof(BackupInfo))]
     public sealed class RemoveB1BackupCommand : B1Cmdlet
     {
-        private readonly Dictionary<(string Folder, string Environment, string Database), string?> protectedBackups =
-            new Dictionary<(string, string, string), string?>();
+        private readonly RetentionRule retention = new RetentionRule(DateTime.Now);
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath", "LiteralPath")]
@@ -54,19 +52,11 @@ namespace B1Backup.Commands
                     continue;
                 }
 
-                string folder = System.IO.Path.GetDirectoryName(backup.FullName) ?? string.Empty;
-                var key = (folder, backup.Environment, backup.Database ?? string.Empty);
-                if (!protectedBackups.TryGetValue(key, out string? lastGood))
-                {
-                    lastGood = BackupStore.NewestGoodBackup(folder, backup.Environment, backup.Database, DateTime.Now);
-                    protectedBackups[key] = lastGood;
-                }
-
-                if (!Force && string.Equals(lastGood, backup.FullName, StringComparison.Ordinal))
+                if (!Force && retention.MustKeep(backup))
                 {
                     // Keeping it is the rule working, not a failure: a retention runbook under
                     // $ErrorActionPreference = 'Stop' must go on deleting the older backups.
-                    WriteWarning($"'{backup.Name}' is the newest backup of environment '{backup.Environment}'{(backup.Database != null ? $" and database '{backup.Database}'" : string.Empty)} that passes its checksum, so it is kept. Pass -Force to delete it anyway.");
+                    WriteWarning(RetentionRule.KeptBecause(backup) + " Pass -Force to delete it anyway.");
                     continue;
                 }
 

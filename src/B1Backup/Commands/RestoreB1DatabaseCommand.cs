@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Restore;
+using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
 {
@@ -97,11 +98,11 @@ namespace B1Backup.Commands
                 return;
             }
 
-            string environment = Environment ?? EnvironmentName.FromVariable() ?? string.Empty;
+            string environment = Environment ?? Environments.FromVariable() ?? string.Empty;
             string? why = null;
             if (environment.Length == 0 && target == plan.SourceDatabase
                 && B1Backup.Core.Store.BackupName.TryParse(System.IO.Path.GetFileName(path), out string backupEnvironment, out _, out _)
-                && EnvironmentName.IsProduction(backupEnvironment))
+                && Environments.IsProduction(backupEnvironment))
             {
                 // Nothing says where this runs: a production backup restored over the database of its own
                 // name is most likely production. Treated as such; -Environment says otherwise.
@@ -159,7 +160,7 @@ namespace B1Backup.Commands
                 return false;
             }
 
-            if (!EnvironmentName.IsProduction(environment) || Force)
+            if (!Environments.IsProduction(environment) || Force)
             {
                 return true;
             }

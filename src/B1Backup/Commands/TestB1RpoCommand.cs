@@ -45,10 +45,8 @@ namespace B1Backup.Commands
                 RequireBackupRoot(root);
             }
 
-            var environment = new WildcardPattern(Environment, WildcardOptions.IgnoreCase);
-            var database = new WildcardPattern(Database, WildcardOptions.IgnoreCase);
             var backups = rootExists
-                ? BackupStore.List(root, DateTime.Now).Where(b => environment.IsMatch(b.Environment) && database.IsMatch(b.Database ?? string.Empty))
+                ? new BackupFilter(new[] { Environment }, new[] { Database }).Apply(BackupStore.List(root, DateTime.Now))
                 : Enumerable.Empty<BackupInfo>();
             var statuses = RpoCheck.Evaluate(backups, MaxAge).ToList();
             if (statuses.Count == 0)
