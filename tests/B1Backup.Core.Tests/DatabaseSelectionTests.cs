@@ -30,7 +30,7 @@ namespace B1Backup.Core.Tests
         [Fact]
         public void AWildcardThatMatchesNothingIsAnError()
         {
-            var e = Assert.Throws<B1BackupException>(() => DatabaseSelection.Expand(new[] { "crm", "billing*" }, Visible));
+            var e = Assert.ThrowsAny<B1BackupException>(() => DatabaseSelection.Expand(new[] { "crm", "billing*" }, Visible));
             Assert.Equal("NoDatabaseMatches", e.ErrorId);
             Assert.Contains("billing*", e.Message);
         }

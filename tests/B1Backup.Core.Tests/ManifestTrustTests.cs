@@ -56,7 +56,7 @@ namespace B1Backup.Core.Tests
             Assert.NotNull(problem);
             Assert.Contains(why, problem);
             Assert.Null(listed.Single(b => b.FullName != bad).Problem);
-            var e = Assert.Throws<B1BackupException>(() => Restore.RestoreEngine.Prepare(bad));
+            var e = Assert.ThrowsAny<B1BackupException>(() => Restore.RestoreEngine.Prepare(bad));
             Assert.Equal("ManifestInvalid", e.ErrorId);
         }
 
@@ -128,7 +128,7 @@ namespace B1Backup.Core.Tests
         {
             byte[] script = System.Text.Encoding.ASCII.GetBytes("CREATE TABLE a (i INT);\nCREATE TABLE b\xff (i INT);\n");
             script[script.Length - 12] = 0xff;
-            var e = Assert.Throws<B1BackupException>(() => new Restore.ScriptReader(new MemoryStream(script)).ReadStatements().ToList());
+            var e = Assert.ThrowsAny<B1BackupException>(() => new Restore.ScriptReader(new MemoryStream(script)).ReadStatements().ToList());
             Assert.Equal("ScriptEncoding", e.ErrorId);
             Assert.Contains("line 2", e.Message);
         }

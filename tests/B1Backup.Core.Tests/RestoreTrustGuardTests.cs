@@ -18,7 +18,7 @@ namespace B1Backup.Core.Tests
 
         private static B1BackupException Refused(StatementGuard guard, string sql)
         {
-            var e = Assert.Throws<B1BackupException>(() => guard.Judge(new ScriptStatement(sql, 3)));
+            var e = Assert.ThrowsAny<B1BackupException>(() => guard.Judge(new ScriptStatement(sql, 3)));
             Assert.Equal("StatementRefused", e.ErrorId);
             Assert.Contains("line 3", e.Message);
             return e;
@@ -259,7 +259,7 @@ namespace B1Backup.Core.Tests
             Assert.Equal(StatementAction.SkipDatabaseSwitch, guard.Judge(new ScriptStatement("ALTER DATABASE `shop` CHARACTER SET latin1 COLLATE latin1_swedish_ci", 11)).Action);
             Assert.Equal("latin1_swedish_ci", guard.Judge(new ScriptStatement("CREATE FUNCTION f() RETURNS INT RETURN 1", 12)).ObjectDatabaseCollation);
             Assert.Null(guard.Judge(new ScriptStatement("CREATE VIEW y AS SELECT 1", 13)).ObjectDatabaseCollation);
-            Assert.Throws<B1BackupException>(() => guard.Judge(new ScriptStatement("ALTER DATABASE `victim` COLLATE latin1_bin", 14)));
+            Assert.ThrowsAny<B1BackupException>(() => guard.Judge(new ScriptStatement("ALTER DATABASE `victim` COLLATE latin1_bin", 14)));
             guard.Judge(new ScriptStatement("ALTER DATABASE COLLATE = 'latin1_bin; DROP DATABASE victim'", 15));
             Assert.Null(ObjectCharset.AlterDatabaseCollation(guard.Judge(new ScriptStatement("CREATE PROCEDURE q() SELECT 1", 16)).ObjectDatabaseCollation));
         }
@@ -317,9 +317,9 @@ namespace B1Backup.Core.Tests
         public void DataPartsRefuseCommentsThatCouldHideText()
         {
             var guard = NewGuard();
-            Assert.Throws<B1BackupException>(() => StatementGuard.JudgeData(new ScriptStatement("INSERT INTO `t` (`a`) VALUES (1) -- x", 1)));
+            Assert.ThrowsAny<B1BackupException>(() => StatementGuard.JudgeData(new ScriptStatement("INSERT INTO `t` (`a`) VALUES (1) -- x", 1)));
             Assert.Equal(StatementAction.Execute, StatementGuard.JudgeData(new ScriptStatement("SET @b1_value0 = CONCAT(@b1_value0, 'it''s; DROP DATABASE victim')", 1)).Action);
-            Assert.Throws<B1BackupException>(() => StatementGuard.JudgeData(new ScriptStatement("SET @b1_value0 = CONCAT(@b1_value0, 'x'); DROP DATABASE victim", 1)));
+            Assert.ThrowsAny<B1BackupException>(() => StatementGuard.JudgeData(new ScriptStatement("SET @b1_value0 = CONCAT(@b1_value0, 'x'); DROP DATABASE victim", 1)));
         }
     }
 }
@@ -337,7 +337,7 @@ namespace B1Backup.Core.Tests
         public void RoutinesTriggersAndEventsAreRefusedBeforeLoadingIntoTidb(string sql)
         {
             var tidb = new SqlDialect(ServerFlavor.FromVersion("8.0.11-TiDB-v7.5.1"));
-            var e = Assert.Throws<B1BackupException>(() => new StatementGuard("shop", "shop", tidb).Judge(new ScriptStatement(sql, 4)));
+            var e = Assert.ThrowsAny<B1BackupException>(() => new StatementGuard("shop", "shop", tidb).Judge(new ScriptStatement(sql, 4)));
             Assert.Contains("has no stored", e.Message);
             Assert.Equal(StatementAction.Execute, new StatementGuard("shop", "shop", tidb).Judge(new ScriptStatement("CREATE VIEW v AS SELECT 1", 4)).Action);
             Assert.Equal(StatementAction.Execute, new StatementGuard("shop", "shop").Judge(new ScriptStatement(sql, 4)).Action);
@@ -355,7 +355,7 @@ namespace B1Backup.Core.Tests
             Assert.Equal(StatementAction.Execute, judged.Action);
             Assert.Equal(expected, judged.Sql);
             // Still only numbers: a third argument is no place to hide a call.
-            Assert.Throws<B1BackupException>(() => new StatementGuard("shop", "shop", dialect).Judge(new ScriptStatement("DO SETVAL(`s`, 1001, SLEEP(5))", 4)));
+            Assert.ThrowsAny<B1BackupException>(() => new StatementGuard("shop", "shop", dialect).Judge(new ScriptStatement("DO SETVAL(`s`, 1001, SLEEP(5))", 4)));
         }
 
         [Theory]
@@ -389,7 +389,7 @@ namespace B1Backup.Core.Tests
             // Only the table's own name and the one word: anything more is an ordinary ALTER TABLE, run in staging.
             var other = new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("ALTER TABLE `rates` ADD KEY k (a)", 9));
             Assert.False(other.RunsAfterSwap);
-            Assert.Throws<B1BackupException>(() => new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("ALTER TABLE `victim`.`rates` CACHE", 9)));
+            Assert.ThrowsAny<B1BackupException>(() => new StatementGuard("shop", "copy", tidb).Judge(new ScriptStatement("ALTER TABLE `victim`.`rates` CACHE", 9)));
         }
 
         [Theory]

@@ -94,7 +94,7 @@ namespace B1Backup.Core.Tests
             string path = Craft("CREATE TABLE first_table (i INT);\nINSERT INTO first_table VALUES (1);\n" + body);
             string before = State();
             // Refused while the backup is read (no server yet), or at the latest when it is read against the server.
-            var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
+            var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
             Assert.Equal("StatementRefused", e.ErrorId);
             Assert.Equal(before, State());
             Assert.False(File.Exists("/tmp/b1-pwned.txt"));
@@ -119,7 +119,7 @@ namespace B1Backup.Core.Tests
             // MySQL 8's collations do not exist on MariaDB 10.11 (nor on TiDB before 7.4): CREATE TABLE would fail half-way.
             string path = Craft("CREATE TABLE first_table (i INT);\nINSERT INTO first_table VALUES (1);\n" + definition);
             string before = State();
-            var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
+            var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
             Assert.Equal("CollationNotSupported", e.ErrorId);
             Assert.Contains("0900", e.Message);
             Assert.Contains("(line ", e.Message);
@@ -142,7 +142,7 @@ namespace B1Backup.Core.Tests
         {
             // Only judged statements reach the server, and judging finds the second statement.
             var guard = new StatementGuard("shop", target);
-            var e = Assert.Throws<B1BackupException>(() => guard.Judge(new ScriptStatement($"SELECT 1; DROP DATABASE `{victim}`", 1)));
+            var e = Assert.ThrowsAny<B1BackupException>(() => guard.Judge(new ScriptStatement($"SELECT 1; DROP DATABASE `{victim}`", 1)));
             Assert.Equal("StatementRefused", e.ErrorId);
             Assert.Equal(1L, Convert.ToInt64(TestServer.Scalar($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{victim}'"), CultureInfo.InvariantCulture));
         }
@@ -212,7 +212,7 @@ namespace B1Backup.Core.Tests
                 }
 
                 string before = State();
-                var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default));
+                var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default));
                 // However the altered part fails to decompress, the error says the file changed: its bytes are not the verified ones.
                 Assert.True(e.ErrorId == "BackupChangedDuringRestore", e.ErrorId + ": " + e.Message);
                 Assert.Contains("was not changed", e.Message);
@@ -238,7 +238,7 @@ namespace B1Backup.Core.Tests
                 Assert.Equal(source, plan.SourceDatabase);
                 foreach (string system in new[] { "mysql", "MySQL", "sys", "performance_schema", "information_schema" })
                 {
-                    var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, system, null, _ => { }, default));
+                    var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, system, null, _ => { }, default));
                     Assert.Equal("TargetNotAllowed", e.ErrorId);
                 }
 
@@ -262,7 +262,7 @@ namespace B1Backup.Core.Tests
             }
 
             string before = State();
-            var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
+            var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
             Assert.Equal("RestoreInProgress", e.ErrorId);
             Assert.Equal(before, State());
         }
@@ -294,7 +294,7 @@ namespace B1Backup.Core.Tests
         {
             TestServer.Execute($"CREATE TABLE refs (o INT, FOREIGN KEY fk_outside (o) REFERENCES `{target}`.orders (id)) ENGINE=InnoDB", victim);
             string before = State();
-            var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(Craft("CREATE TABLE orders (id INT PRIMARY KEY);")), TestServer.Settings, target, null, _ => { }, default));
+            var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(Craft("CREATE TABLE orders (id INT PRIMARY KEY);")), TestServer.Settings, target, null, _ => { }, default));
             Assert.Equal("ForeignKeyFromOtherDatabase", e.ErrorId);
             Assert.Contains("fk_outside", e.Message);
             Assert.Equal(before, State());
@@ -306,7 +306,7 @@ namespace B1Backup.Core.Tests
             using var reader = TestServer.Open(target);
             new MySqlCommand("START TRANSACTION; SELECT * FROM orders", reader).ExecuteNonQuery();
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(Craft("CREATE TABLE orders (id INT PRIMARY KEY);")), TestServer.Settings, target, null, _ => { }, default,
+            var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(Craft("CREATE TABLE orders (id INT PRIMARY KEY);")), TestServer.Settings, target, null, _ => { }, default,
                 RestoreMode.Staged, new RestoreOptions { SwapLockWaitSeconds = 1 }));
             Assert.Equal("RestoreSwapFailed", e.ErrorId);
             Assert.Contains("stayed in use", e.Message);
@@ -333,7 +333,7 @@ namespace B1Backup.Core.Tests
 
             File.WriteAllText(ChecksumFile.PathFor(path), ChecksumFile.FormatLine(ChecksumFile.ComputeSha256(path), Path.GetFileName(path)));
             Assert.True(new FileInfo(path).Length < 2 << 20);
-            var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Prepare(path));
+            var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Prepare(path));
             Assert.Equal("StatementTooLarge", e.ErrorId);
             Assert.Contains("line 1", e.Message);
             Assert.Contains("64 MB", e.Message);
@@ -406,7 +406,7 @@ namespace B1Backup.Core.Tests
             try
             {
                 string state = State();
-                var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
+                var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(path), TestServer.Settings, target, null, _ => { }, default));
                 Assert.True(e.ErrorId == "StatementTooLargeForServer", e.ErrorId + ": " + e.Message);
                 Assert.Contains("max_allowed_packet", e.Message);
                 Assert.Contains("Nothing was changed", e.Message);
@@ -429,7 +429,7 @@ namespace B1Backup.Core.Tests
                 var backup = TestScripts.Backup(source, folder);
                 TestServer.Execute("SET GLOBAL max_allowed_packet = 4194304");
                 string state = State();
-                var e = Assert.Throws<B1BackupException>(() => TestScripts.Restore(backup.FullName, target));
+                var e = Assert.ThrowsAny<B1BackupException>(() => TestScripts.Restore(backup.FullName, target));
                 Assert.True(e.ErrorId == "ValueTooLargeForServer", e.ErrorId + ": " + e.Message);
                 Assert.Contains("max_allowed_packet", e.Message);
                 Assert.Contains("was not changed", e.Message);
@@ -551,7 +551,7 @@ namespace B1Backup.Core.Tests
                 File.WriteAllText(ChecksumFile.PathFor(backup.FullName), ChecksumFile.FormatLine(manifest.Sha256, Path.GetFileName(backup.FullName)));
 
                 string before = State();
-                var e = Assert.Throws<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, target, null, _ => { }, default, RestoreMode.InPlace));
+                var e = Assert.ThrowsAny<B1BackupException>(() => RestoreEngine.Execute(RestoreEngine.Prepare(backup.FullName), TestServer.Settings, target, null, _ => { }, default, RestoreMode.InPlace));
                 Assert.Equal("StatementRefused", e.ErrorId);
                 Assert.Equal(before, State());
             }

@@ -91,7 +91,7 @@ namespace B1Backup.Core.Tests
         {
             var request = Request();
             request.Name = name;
-            Assert.Equal("InvalidScheduleName", Assert.Throws<B1BackupException>(() => ScheduleBuilder.Build(request)).ErrorId);
+            Assert.Equal("InvalidScheduleName", Assert.ThrowsAny<B1BackupException>(() => ScheduleBuilder.Build(request)).ErrorId);
         }
 
         [Fact]

@@ -31,7 +31,7 @@ namespace B1Backup.Core.Tests
         public void VerifyCaWithoutTheCaIsRefusedAndSaysWhy()
         {
             var settings = TestServer.Settings.WithTls(TlsMode.VerifyCA, null);
-            var e = Assert.Throws<B1BackupException>(() => DatabaseConnector.Open(settings));
+            var e = Assert.ThrowsAny<B1BackupException>(() => DatabaseConnector.Open(settings));
             Assert.Equal("TlsFailed", e.ErrorId);
             Assert.Contains("-SslCa", e.Message);
         }
@@ -42,7 +42,7 @@ namespace B1Backup.Core.Tests
             var real = TestServer.Settings;
             string wrong = "Wr0ng:p@ss/é%?";
             var settings = ConnectionParser.Resolve(new ConnectionRequest { ConnectionString = TestServer.Url, User = real.User, Password = wrong });
-            var e = Assert.Throws<B1BackupException>(() => DatabaseConnector.Open(settings));
+            var e = Assert.ThrowsAny<B1BackupException>(() => DatabaseConnector.Open(settings));
             Assert.Equal("AccessDenied", e.ErrorId);
             Assert.DoesNotContain(wrong, e.ToString());
             Assert.DoesNotContain(Uri.EscapeDataString(wrong), e.ToString());
@@ -57,7 +57,7 @@ namespace B1Backup.Core.Tests
             int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
             var settings = ConnectionParser.Resolve(new ConnectionRequest { ConnectionString = TestServer.Url, Port = port });
-            var e = Assert.Throws<B1BackupException>(() => DatabaseConnector.Open(settings));
+            var e = Assert.ThrowsAny<B1BackupException>(() => DatabaseConnector.Open(settings));
             Assert.Equal(FailureKind.ConnectionError, e.Kind);
             Assert.Contains("127.0.0.1:" + port, e.Message);
             Assert.DoesNotContain(TestServer.Password, e.ToString());

@@ -121,8 +121,8 @@ namespace B1Backup.Core.Archive
             return plain;
         }
 
-        private static B1BackupException Damaged(string path, int memberIndex, Exception? inner) =>
-            new B1BackupException("DecryptionFailed", FailureKind.InvalidData,
+        private static DecryptionFailedException Damaged(string path, int memberIndex, Exception? inner) =>
+            new DecryptionFailedException(
                 $"Part {memberIndex} of '{path}' does not decrypt: it was altered or damaged. Nothing was changed; use another backup.", inner)
             { Target = path };
 

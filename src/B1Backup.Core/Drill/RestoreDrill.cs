@@ -11,7 +11,6 @@ using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
 using B1Backup.Core.Restore;
 using B1Backup.Core.Store;
-using MySqlConnector;
 
 namespace B1Backup.Core.Drill
 {
@@ -63,7 +62,7 @@ namespace B1Backup.Core.Drill
                 {
                     using (var admin = DatabaseConnector.Open(settings.WithDatabase(null)))
                     {
-                        if (DatabaseSwap.DatabaseExists(admin, scratch))
+                        if (DatabaseStatements.Exists(admin, scratch))
                         {
                             throw new B1BackupException("ScratchExists", FailureKind.InvalidArgument,
                                 $"The scratch database {Sql.Identifier(scratch)} already exists; a drill only uses databases it creates. Run the drill again in a second.");
@@ -77,7 +76,7 @@ namespace B1Backup.Core.Drill
                     Add(checks, "Restore", "Load", true, $"Restored into {scratch} in {restored.Duration.TotalSeconds:N1} s ({restored.Mode}).");
 
                     watch.Restart();
-                    Verify(settings.WithDatabase(scratch), plan, checks, result);
+                    Verify(RestoredDatabase.Inspect(settings.WithDatabase(scratch), plan, countRows: true), plan, checks, result);
                     result.VerifyDuration = watch.Elapsed;
 
                     watch.Restart();
@@ -105,7 +104,7 @@ namespace B1Backup.Core.Drill
                         }
                         else
                         {
-                            DropScratch(settings, scratch, log);
+                            DatabaseStatements.DropQuietly(settings, scratch, "scratch", log);
                         }
                     }
                 }
@@ -135,43 +134,15 @@ namespace B1Backup.Core.Drill
             : span.TotalSeconds >= 10 ? $"{span.TotalSeconds:N1}s"
             : $"{span.TotalSeconds:N2}s";
 
-        /// <summary>Counts tables and rows in the scratch database again, against the backup's record.</summary>
-        private static void Verify(ConnectionSettings scratch, RestorePlan plan, List<DrillCheck> checks, DrillResult result)
+        /// <summary>The drill's own count of tables and rows in the scratch database, against the backup's record.</summary>
+        private static void Verify(RestoredDatabase restored, RestorePlan plan, List<DrillCheck> checks, DrillResult result)
         {
-            using var connection = DatabaseConnector.Open(scratch);
-            var tables = new List<string>();
-            var versioned = new HashSet<string>(StringComparer.Ordinal);
-            using (var command = new MySqlCommand("SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')", connection))
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    tables.Add(reader.GetString(0));
-                    if (reader.GetString(1) == "SYSTEM VERSIONED")
-                    {
-                        versioned.Add(reader.GetString(0));
-                    }
-                }
-            }
-
-            result.Tables = tables.Count;
-            var expected = plan.Manifest?.Tables.Select(t => t.Name).ToList() ?? plan.TableNames.Distinct().ToList();
-            var missing = expected.Except(tables).ToList();
+            result.Tables = restored.Tables.Count;
+            result.Rows = restored.TotalRows;
+            var missing = restored.MissingTables;
             Add(checks, "Verify", "Tables", missing.Count == 0,
-                missing.Count == 0 ? $"{tables.Count} tables, as the backup records." : "Missing: " + string.Join(", ", missing));
-            var wrong = new List<string>();
-            foreach (string table in tables)
-            {
-                using var count = new MySqlCommand(Sql.CountRows(table, versioned.Contains(table)), connection);
-                long rows = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
-                result.Rows += rows;
-                var recorded = plan.Manifest?.Tables.FirstOrDefault(t => t.Name == table);
-                if (recorded != null && recorded.Rows != rows)
-                {
-                    wrong.Add($"{table}: {rows} rows, recorded {recorded.Rows}");
-                }
-            }
-
+                missing.Count == 0 ? $"{restored.Tables.Count} tables, as the backup records." : "Missing: " + string.Join(", ", missing));
+            var wrong = restored.Rows.Where(r => !r.Matches).Select(r => $"{r.Table}: {r.Actual} rows, recorded {r.Recorded}").ToList();
             Add(checks, "Verify", "Rows", wrong.Count == 0,
                 wrong.Count == 0 ? $"{result.Rows:N0} rows" + (plan.Manifest != null ? ", every table as the backup records." : " (the backup has no row record to compare with).") : string.Join("; ", wrong));
         }
@@ -253,20 +224,6 @@ namespace B1Backup.Core.Drill
             catch (System.Text.Json.JsonException)
             {
                 return false;
-            }
-        }
-
-        private static void DropScratch(ConnectionSettings settings, string scratch, Action<string> log)
-        {
-            try
-            {
-                using var admin = DatabaseConnector.Open(settings.WithDatabase(null));
-                SnapshotSession.Execute(admin, "DROP DATABASE IF EXISTS " + Sql.Identifier(scratch));
-                log($"Dropped the scratch database {Sql.Identifier(scratch)}.");
-            }
-            catch (Exception e) when (e is MySqlException || e is B1BackupException)
-            {
-                log($"Could not drop the scratch database {Sql.Identifier(scratch)}: {settings.Scrub(e.Message)}. Drop it by hand.");
             }
         }
 

@@ -142,7 +142,7 @@ namespace B1Backup.Core.Engine
             log($"SHA-256: {archiveResult.Sha256} -> {checksumPath}");
             progress?.Report(new BackupProgress { Activity = "Verifying the backup", TablesDone = manifest.Tables.Count, TablesTotal = manifest.Tables.Count });
             string? problem = VerifyWritten(path, archiveResult, manifest, cipher);
-            string? unrestorable = problem == null ? Restore.RestoreEngine.CheckRestorable(path, manifest, cipher, database) : null;
+            string? unrestorable = problem == null ? Restore.RestorePreparation.CheckRestorable(path, manifest, cipher, database) : null;
             if (unrestorable != null)
             {
                 // A backup that says it is good and cannot be restored is the worst a backup tool can make.

@@ -26,8 +26,8 @@ namespace B1Backup.Core.Restore
         /// <summary>How long the RENAME waits for sessions that hold the target's tables (lock_wait_timeout).</summary>
         public int LockWaitSeconds { get; set; } = 5;
 
-        /// <summary>Test hook: called before each object is created in the target, to prove the rollback.</summary>
-        internal static Action<SchemaObject>? BeforeCreate { get; set; }
+        /// <summary>Called before each object is created in the target (RestoreOptions.BeforeSwapCreates: tests prove the rollback with it).</summary>
+        internal Action<SchemaObject>? BeforeCreate { get; set; }
 
         public DatabaseSwap(ConnectionSettings settings, string staging, string target, Action<string> log)
         {
@@ -56,10 +56,10 @@ namespace B1Backup.Core.Restore
                 }
             }
 
-            bool targetExisted = DatabaseExists(admin, target);
+            bool targetExisted = DatabaseStatements.Exists(admin, target);
             if (!targetExisted)
             {
-                SnapshotSession.Execute(admin, "CREATE DATABASE " + Sql.Identifier(target) + CharsetClause(characterSet, collation));
+                SnapshotSession.Execute(admin, "CREATE DATABASE " + Sql.Identifier(target) + DatabaseStatements.CharsetClause(characterSet, collation));
             }
 
             using var targetConnection = DatabaseConnector.Open(settings.WithDatabase(target));
@@ -107,7 +107,7 @@ namespace B1Backup.Core.Restore
 
                 if (characterSet != null)
                 {
-                    SnapshotSession.Execute(admin, "ALTER DATABASE " + Sql.Identifier(target) + CharsetClause(characterSet, collation));
+                    SnapshotSession.Execute(admin, "ALTER DATABASE " + Sql.Identifier(target) + DatabaseStatements.CharsetClause(characterSet, collation));
                 }
 
                 foreach (var item in ObjectInstaller.NonTableObjects(incoming))
@@ -127,7 +127,7 @@ namespace B1Backup.Core.Restore
             catch (Exception e) when (e is MySqlException || e is B1BackupException)
             {
                 bool rolledBack = RollBack(admin, targetConnection, outgoing, outgoingTables, incomingTables, created, ranLater, uncached, tablesSwapped, outgoingObjectsDropped, oldCharset, oldCollation, targetExisted, out string state);
-                throw new B1BackupException(rolledBack ? "RestoreSwapFailed" : "RestoreSwapRollbackFailed", FailureKind.InvalidData,
+                throw new SwapFailedException(rolledBack,
                     $"The restored copy could not be put in place of {Sql.Identifier(target)}: {settings.Scrub(e.Message)} {state}", e)
                 { Target = target };
             }
@@ -193,7 +193,7 @@ namespace B1Backup.Core.Restore
 
                 if (oldCharset != null)
                 {
-                    SnapshotSession.Execute(admin, "ALTER DATABASE " + Sql.Identifier(target) + CharsetClause(oldCharset, oldCollation));
+                    SnapshotSession.Execute(admin, "ALTER DATABASE " + Sql.Identifier(target) + DatabaseStatements.CharsetClause(oldCharset, oldCollation));
                 }
 
                 if (outgoingObjectsDropped)
@@ -254,16 +254,6 @@ namespace B1Backup.Core.Restore
 
             return sessions.Count > 0 ? "held by " + string.Join("; ", sessions) : "the session holding them is not in this user's process list";
         }
-
-        internal static bool DatabaseExists(MySqlConnection connection, string database)
-        {
-            using var command = new MySqlCommand("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", connection);
-            command.Parameters.AddWithValue("@db", database);
-            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-        }
-
-        internal static string CharsetClause(string? characterSet, string? collation) =>
-            characterSet == null ? string.Empty : " CHARACTER SET " + characterSet + (collation != null ? " COLLATE " + collation : string.Empty);
 
         private static string Move(string fromDatabase, string toDatabase, string table) =>
             Sql.Identifier(fromDatabase) + "." + Sql.Identifier(table) + " TO " + Sql.Identifier(toDatabase) + "." + Sql.Identifier(table);

@@ -69,7 +69,7 @@ namespace B1Backup.Core.Restore
             if (deferredIndexes.Count > 0)
             {
                 RunInParallel(deferredIndexes.Count, (connection, index, token) =>
-                    RestoreEngine.ExecuteStatement(connection, deferredIndexes[index], database, log, token), $"Adding the secondary indexes of {deferredIndexes.Count} tables", progress, status, cancel);
+                    ScriptLoader.ExecuteStatement(connection, deferredIndexes[index], database, log, token), $"Adding the secondary indexes of {deferredIndexes.Count} tables", progress, status, cancel);
             }
 
             cancel.ThrowIfCancellationRequested();
@@ -159,7 +159,7 @@ namespace B1Backup.Core.Restore
 
         private MySqlConnection OpenSession()
         {
-            var connection = RestoreEngine.OpenLoadSession(database, guard.Dialect.Server);
+            var connection = ScriptLoader.OpenLoadSession(database, guard.Dialect.Server);
 
             // No gap locks between parts of one table loading side by side.
             SnapshotSession.Execute(connection, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -215,7 +215,7 @@ namespace B1Backup.Core.Restore
             bool isData = member.Kind == MemberKind.Data;
             var largeValues = new LargeValueCheck();
             var statements = guard.Reader(content, isData).ReadStatements().GetEnumerator();
-            while (RestoreEngine.NextStatement(statements, range, plan.Path))
+            while (ScriptLoader.NextStatement(statements, range, plan.Path))
             {
                 var statement = statements.Current;
                 ordinal++;
@@ -257,7 +257,7 @@ namespace B1Backup.Core.Restore
                 if (member.Kind == MemberKind.Schema && IndexDeferral.TrySplit(judged.Sql, guard.Dialect.Server.AddsSeveralKeysInOneAlter, out string withoutKeys, out var addKeys))
                 {
                     // What deferral makes from a judged statement is judged again: only judged text runs.
-                    RestoreEngine.ExecuteStatement(connection, guard.Judge(new ScriptStatement(withoutKeys, statement.Line)), database, log, cancel);
+                    ScriptLoader.ExecuteStatement(connection, guard.Judge(new ScriptStatement(withoutKeys, statement.Line)), database, log, cancel);
                     // The index build runs later on a loading connection, in the loader's own session: judged as that session reads it.
                     lock (deferredIndexes)
                     {
@@ -267,7 +267,7 @@ namespace B1Backup.Core.Restore
                     continue;
                 }
 
-                RestoreEngine.ExecuteStatement(connection, judged, database, log, cancel);
+                ScriptLoader.ExecuteStatement(connection, judged, database, log, cancel);
 
                 // Commit only after an INSERT: what follows it never continues a value being built in a
                 // variable, so a retry can start right there.

@@ -1,3 +1,6 @@
+using System;
+using B1Backup.Core.Engine;
+
 namespace B1Backup.Core.Restore
 {
     /// <summary>What an admin lets a restore do beyond the default, which trusts a backup's stored code with nothing.</summary>
@@ -14,5 +17,8 @@ namespace B1Backup.Core.Restore
 
         /// <summary>Tests: commit data parts in pieces of this many bytes on any server, as TiDB needs (see ServerFlavor.RestoreTransactionBytes).</summary>
         internal long? TransactionBytes { get; set; }
+
+        /// <summary>Tests: called before the swap creates each object in the target, so a test can fail it there and prove the rollback.</summary>
+        internal Action<SchemaObject>? BeforeSwapCreates { get; set; }
     }
 }

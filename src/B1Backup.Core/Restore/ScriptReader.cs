@@ -120,7 +120,7 @@ namespace B1Backup.Core.Restore
                     throw limitReason != null
                         ? new B1BackupException("StatementTooLargeForServer", FailureKind.InvalidData,
                             $"The statement that starts on line {statementLine} is longer than {limitReason}. Raise max_allowed_packet on the server to more than the statement (SET GLOBAL max_allowed_packet = {RoundUpToMegabytes(currentLength + count)}; new connections get it) and restore again.")
-                        : new B1BackupException("StatementTooLarge", FailureKind.InvalidData,
+                        : new ScriptUnreadableException("StatementTooLarge",
                             $"The statement that starts on line {statementLine} is longer than {maxStatementBytes / (1 << 20)} MB, more than this restore reads into memory. Nothing was changed; a dump tool writes long rows as several statements (mysqldump --net-buffer-length).");
                 }
 
@@ -372,7 +372,7 @@ namespace B1Backup.Core.Restore
 
             if (text.Length == 0)
             {
-                throw new B1BackupException("ScriptSyntax", FailureKind.InvalidData, $"Line {line - 1}: DELIMITER without a delimiter.");
+                throw new ScriptUnreadableException("ScriptSyntax", $"Line {line - 1}: DELIMITER without a delimiter.");
             }
 
             SetDelimiter(Encoding.UTF8.GetBytes(text));
@@ -505,7 +505,7 @@ namespace B1Backup.Core.Restore
             }
             catch (DecoderFallbackException)
             {
-                throw new B1BackupException("ScriptEncoding", FailureKind.InvalidData,
+                throw new ScriptUnreadableException("ScriptEncoding",
                     $"The statement that starts on line {statementLine} holds bytes that are not UTF-8 outside string literals. Nothing was changed; re-create the dump with --default-character-set=utf8mb4.");
             }
         }

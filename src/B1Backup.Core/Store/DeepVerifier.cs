@@ -56,7 +56,7 @@ namespace B1Backup.Core.Store
             {
                 difference = CompareWithManifest(AllStatements(path, guard), guard, manifest, content.UncompressedSize);
             }
-            catch (B1BackupException e) when (e.ErrorId == "StatementRefused" || e.ErrorId == "StatementTooLarge" || e.ErrorId == "ScriptEncoding" || e.ErrorId == "ScriptSyntax")
+            catch (B1BackupException e) when (e is StatementRefusedException || e is ScriptUnreadableException)
             {
                 return Fail(result, ChecksumReason.NotRestorable, e.Message + " Restore-B1Database would refuse this backup.");
             }
@@ -107,11 +107,11 @@ namespace B1Backup.Core.Store
                     statements.AddRange(new ScriptReader(text, guard.Dialect).ReadStatements().Select(st => Judge(guard, st)));
                 }
             }
-            catch (B1BackupException e) when (e.ErrorId == "DecryptionFailed")
+            catch (DecryptionFailedException e)
             {
                 return Fail(result, ChecksumReason.DecryptionFailed, e.Message);
             }
-            catch (B1BackupException e) when (e.ErrorId == "StatementRefused" || e.ErrorId == "StatementTooLarge" || e.ErrorId == "ScriptEncoding" || e.ErrorId == "ScriptSyntax")
+            catch (B1BackupException e) when (e is StatementRefusedException || e is ScriptUnreadableException)
             {
                 return Fail(result, ChecksumReason.NotRestorable, e.Message + " Restore-B1Database would refuse this backup.");
             }
