@@ -43,6 +43,13 @@ Describe 'Get-B1Backup' {
         $b.ServerVersion | Should -Match '^10\.|MariaDB|^[5-9]\.'
     }
 
+    It 'takes the root as -BackupRoot too, the name the drill uses' {
+        $byAlias = @(Get-B1Backup -BackupRoot $root)
+        $byAlias.Count | Should -Be 3
+        ($byAlias.FullName -join '|') | Should -Be (@(Get-B1Backup -Path $root).FullName -join '|')
+        @(Test-B1Rpo -BackupRoot $root -Environment production -MaxAge (New-TimeSpan -Days 3)).Count | Should -Be 1
+    }
+
     It 'filters by environment and database with wildcards' {
         @(Get-B1Backup -Path $root -Environment 'stag*').Count | Should -Be 2
         @(Get-B1Backup -Path $root -Environment 'nothing').Count | Should -Be 0

@@ -14,6 +14,16 @@ namespace B1Backup.Commands
 
         protected void ThrowEngineError(B1BackupException e, object? target = null) => ThrowTerminatingError(ToErrorRecord(e, target));
 
+        /// <summary>
+        /// Stops the cmdlet with the engine's error, for call sites that must show the compiler they end here:
+        /// <c>throw TerminatingError(e);</c>. ThrowTerminatingError always throws, so the return is never reached.
+        /// </summary>
+        protected System.Exception TerminatingError(B1BackupException e, object? target = null)
+        {
+            ThrowTerminatingError(ToErrorRecord(e, target));
+            return e;
+        }
+
         /// <summary>Verbose output for the engine's log: never throws, so a stopped pipeline cannot cut the engine's clean-up short.</summary>
         protected void Log(string message)
         {

@@ -36,6 +36,7 @@ namespace B1Backup.Commands
 
         /// <summary>The backup root; the file goes into its &lt;Environment&gt; folder.</summary>
         [Parameter(Position = 0)]
+        [Alias("BackupRoot")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "./backups";
 
@@ -72,8 +73,7 @@ namespace B1Backup.Commands
             }
             catch (B1BackupException e)
             {
-                ThrowEngineError(e);
-                return;
+                throw TerminatingError(e);
             }
 
             bool several = databases.Count > 1;

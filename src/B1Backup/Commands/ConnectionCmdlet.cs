@@ -64,8 +64,7 @@ namespace B1Backup.Commands
             }
             catch (B1BackupException e)
             {
-                ThrowEngineError(e, "connection");
-                throw;
+                throw TerminatingError(e, "connection");
             }
 
             if (settings.TlsLowered)

@@ -11,6 +11,7 @@ namespace B1Backup.Commands
     {
         /// <summary>The backup root that holds one folder per environment.</summary>
         [Parameter(Position = 0)]
+        [Alias("BackupRoot")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "./backups";
 

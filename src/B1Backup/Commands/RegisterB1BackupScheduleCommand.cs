@@ -35,6 +35,7 @@ namespace B1Backup.Commands
 
         /// <summary>The backup root. Default: ./backups, made absolute.</summary>
         [Parameter(Position = 0)]
+        [Alias("BackupRoot")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "./backups";
 
@@ -94,8 +95,7 @@ namespace B1Backup.Commands
             }
             catch (B1BackupException e)
             {
-                ThrowEngineError(e);
-                return;
+                throw TerminatingError(e);
             }
 
             if (!ShouldProcess(plan.Description, "Register the recurring backup"))
@@ -112,8 +112,7 @@ namespace B1Backup.Commands
             }
             catch (B1BackupException e)
             {
-                ThrowEngineError(e);
-                return;
+                throw TerminatingError(e);
             }
 
             ScheduleStore.Save(definition);
@@ -134,8 +133,7 @@ namespace B1Backup.Commands
             {
                 // Nothing half-registered: no definition without its schedule.
                 File.Delete(definition.DefinitionPath);
-                ThrowEngineError(e);
-                return;
+                throw TerminatingError(e);
             }
 
             WriteVerbose($"Registered. The job logs one line per run to {definition.LogPath}; see it with Get-B1BackupSchedule.");

@@ -31,9 +31,8 @@ namespace B1Backup.Commands
             string? database = settings.Database;
             if (database == null)
             {
-                ThrowEngineError(new B1BackupException("MissingDatabase", FailureKind.InvalidArgument,
+                throw TerminatingError(new B1BackupException("MissingDatabase", FailureKind.InvalidArgument,
                     "Name the database to check with -Database or in the connection string."));
-                return;
             }
 
             var results = AccessCheck.Run(settings, database);

@@ -15,6 +15,7 @@ namespace B1Backup.Commands
     public sealed class TestB1RpoCommand : B1Cmdlet
     {
         [Parameter(Position = 0)]
+        [Alias("BackupRoot")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "./backups";
 
