@@ -20,6 +20,14 @@ namespace B1Backup.Core.Drill
         private static readonly Regex Embedded = new Regex("<script type=\"application/json\" id=\"b1-drill\">(?<json>.*?)</script>", RegexOptions.Singleline);
 
         /// <summary>Writes the report; a folder gets drill_&lt;db&gt;_&lt;timestamp&gt;.html (or .md). Returns the file's path.</summary>
+        /// <summary>Writes the report and records it in the result as the check Report/File, so the object says where its report is.</summary>
+        public static string Attach(DrillResult result, string path, DrillReportFormat format)
+        {
+            string file = Write(result, path, format);
+            result.Checks = result.Checks.Concat(new[] { new DrillCheck { Phase = "Report", Name = "File", Passed = true, Message = file } }).ToArray();
+            return file;
+        }
+
         public static string Write(DrillResult result, string path, DrillReportFormat format)
         {
             string extension = format == DrillReportFormat.Html ? ".html" : ".md";

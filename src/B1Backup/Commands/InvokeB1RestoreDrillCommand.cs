@@ -111,9 +111,7 @@ namespace B1Backup.Commands
 
             if (ReportPath != null)
             {
-                string file = DrillReport.Write(result, ToFileSystemPath(ReportPath), ReportFormat);
-                WriteVerbose($"Report: {file}");
-                result.Checks = result.Checks.Concat(new[] { new DrillCheck { Phase = "Report", Name = "File", Passed = true, Message = file } }).ToArray();
+                WriteVerbose($"Report: {DrillReport.Attach(result, ToFileSystemPath(ReportPath), ReportFormat)}");
             }
 
             WriteObject(result);
