@@ -4,7 +4,9 @@ Times B1Backup against mariadb-dump, mydumper and myloader on the same data in o
 
 .DESCRIPTION
 Installs what it needs on Debian (sysbench, mydumper, pigz, MariaDB), starts a private MariaDB,
-prepares a sysbench data set, and times each job several rounds, reporting medians:
+prepares two data sets (sysbench's tables: one integer key, random strings; and an employees-like
+set from bench/employees.sql: composite keys, dates, repetitive strings, foreign keys), and times
+each job on each set several rounds, reporting medians:
   backup:  mariadb-dump | gzip,  mariadb-dump | pigz -p 2,  mydumper -t 2 -c,  Backup-B1Database
   restore: gunzip -c | mariadb,  myloader -t 2,                                 Restore-B1Database
 Our cmdlets run inside this PowerShell session, which has imported the module (as an admin's
@@ -28,7 +30,12 @@ param(
     # Shared: every process on every core (a busy box). Pinned: the server on core 1, every client on
     # core 0 (a server with cores of its own, as in production). Both: one after the other.
     [ValidateSet('Shared', 'Pinned', 'Both')]
-    [string] $Placement = 'Both'
+    [string] $Placement = 'Both',
+    # Sysbench, Employees, or Both (one after the other, same server, same jobs).
+    [ValidateSet('Sysbench', 'Employees', 'Both')]
+    [string] $DataSet = 'Both',
+    # Employees in the employees-like set; its other tables follow (about 13 rows per employee, 3.9M rows at 300,000).
+    [int] $EmployeeCount = 300000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -110,6 +117,12 @@ function Invoke-Sysbench([string] $Database, [int] $Count, [int] $Size) {
     Invoke-Bash "sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port=$($server.Port) --mysql-user=bench --mysql-password=$benchPassword --mysql-db=$Database --tables=$Count --table-size=$Size prepare > /dev/null"
 }
 
+function New-EmployeesData([int] $Count) {
+    $file = Join-Path $work 'employees.sql'
+    Set-Content -Path $file -Value (Get-Content -Raw (Join-Path $PSScriptRoot 'employees.sql')).Replace('@EMPLOYEES@', "$Count")
+    Invoke-Bash "mariadb $client < '$file'"
+}
+
 function New-Svg($Rows) {
     $width = 760; $barHeight = 26; $left = 300; $scale = 380
     $height = 60 + $Rows.Count * ($barHeight + 10)
@@ -157,12 +170,29 @@ try {
     $client = "--no-defaults -h127.0.0.1 -P$($server.Port) -ubench --ssl --ssl-ca='$($server.Ca)' --ssl-verify-server-cert"
     $myTls = "--ssl --ca '$($server.Ca)'"
     $env:MYSQL_PWD = $benchPassword
-    Write-Host "Preparing sysbench: $Tables tables x $TableSize rows..."
-    Invoke-Sysbench sbtest $Tables $TableSize
-    $sqlBytes = [long](& bash -c "mariadb-dump $client --single-transaction sbtest | wc -c")
+    $sets = [ordered]@{}
+    if ($DataSet -ne 'Employees') {
+        Write-Host "Preparing sysbench: $Tables tables x $TableSize rows..."
+        Invoke-Sysbench sbtest $Tables $TableSize
+        $sets['sysbench'] = [ordered]@{ Database = 'sbtest'; Description = "sysbench oltp_read_write, $Tables tables x $TableSize rows" }
+    }
+    if ($DataSet -ne 'Sysbench') {
+        Write-Host "Preparing the employees-like set: $EmployeeCount employees..."
+        New-EmployeesData $EmployeeCount
+        $rowCount = [long](& bash -c "mariadb $client -N -e 'SELECT (SELECT COUNT(*) FROM emptest.employees) + (SELECT COUNT(*) FROM emptest.salaries) + (SELECT COUNT(*) FROM emptest.titles) + (SELECT COUNT(*) FROM emptest.dept_emp) + (SELECT COUNT(*) FROM emptest.dept_manager) + (SELECT COUNT(*) FROM emptest.departments)'")
+        $sets['employees'] = [ordered]@{ Database = 'emptest'; Description = "employees-like, 6 tables, composite keys, dates, foreign keys, $($rowCount.ToString('N0')) rows" }
+    }
 
     $serverPid = [int](Get-Content (Join-Path $server.Root 'mysqld.pid'))
-    $placements = if ($Placement -eq 'Both') { 'Shared', 'Pinned' } else { @($Placement) }
+    $placements = @(if ($Placement -eq 'Both') { 'Shared', 'Pinned' } else { $Placement })
+    $bySet = [ordered]@{}
+    foreach ($setName in $sets.Keys) {
+    $db = $sets[$setName].Database
+    $setUrl = $url -replace '/sbtest\?', "/${db}?"
+    $sqlBytes = [long](& bash -c "mariadb-dump $client --single-transaction $db | wc -c")
+    $sets[$setName].Description += ", $([math]::Round($sqlBytes / 1MB)) MB of SQL"
+    Write-Host "Data set: $($sets[$setName].Description)"
+    $tableNames = @(& bash -c "mariadb $client -N -e `"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' ORDER BY TABLE_NAME`"")
     $byPlacement = [ordered]@{}
     foreach ($place in $placements) {
     Write-Host "Placement: $place"
@@ -177,15 +207,15 @@ try {
         for ($round = 1; $round -le $Rounds; $round++) {
             Write-Host "Round $round of $Rounds"
             Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
-            $times['dump|gzip'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | gzip > '$work/dump.sql.gz'" } -Name 'dump|gzip'))
-            $times['dump|pigz'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction sbtest | pigz -p 2 > '$work/dump-pigz.sql.gz'" } -Name 'dump|pigz'))
-            $times['mydumper'].Add((Invoke-Timed { Invoke-Bash "mydumper -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -c -B sbtest -o '$work/mydumper' > /dev/null" } -Name 'mydumper'))
+            $times['dump|gzip'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction $db | gzip > '$work/dump.sql.gz'" } -Name 'dump|gzip'))
+            $times['dump|pigz'].Add((Invoke-Timed { Invoke-Bash "mariadb-dump $client --single-transaction $db | pigz -p 2 > '$work/dump-pigz.sql.gz'" } -Name 'dump|pigz'))
+            $times['mydumper'].Add((Invoke-Timed { Invoke-Bash "mydumper -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -c -B $db -o '$work/mydumper' > /dev/null" } -Name 'mydumper'))
             Reset-PeakRss
             $backup = $null
-            $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $url -Path "$work/b1" -Environment bench } -Name 'B1 backup'))
+            $times['B1 backup'].Add((Invoke-Timed { $script:backup = Backup-B1Database -ConnectionString $setUrl -Path "$work/b1" -Environment bench } -Name 'B1 backup'))
             $peak['backup'] = Get-PeakRss
             $zstd = $null
-            $times['B1 backup zstd'].Add((Invoke-Timed { $script:zstd = Backup-B1Database -ConnectionString $url -Path "$work/b1zstd" -Environment bench -Compression Zstd } -Name 'B1 backup zstd'))
+            $times['B1 backup zstd'].Add((Invoke-Timed { $script:zstd = Backup-B1Database -ConnectionString $setUrl -Path "$work/b1zstd" -Environment bench -Compression Zstd } -Name 'B1 backup zstd'))
 
             $sizes['dump|gzip'] = (Get-Item "$work/dump.sql.gz").Length
             $sizes['dump|pigz'] = (Get-Item "$work/dump-pigz.sql.gz").Length
@@ -198,11 +228,16 @@ try {
             $times['myloader'].Add((Invoke-Timed { Invoke-Bash "myloader -h 127.0.0.1 -P $($server.Port) -u bench -p '$benchPassword' $myTls -t 2 -d '$work/mydumper' -B r_myloader -o > /dev/null" } -Name 'myloader'))
             Reset-PeakRss
             $restored = $null
-            $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $url -Path $backup.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'B1 restore'))
+            $times['B1 restore'].Add((Invoke-Timed { $script:restored = Restore-B1Database -ConnectionString $setUrl -Path $backup.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'B1 restore'))
             $peak['restore'] = Get-PeakRss
             if (-not $restored.Verified) { throw 'Our restore did not verify.' }
-            $check = & bash -c "mariadb $client -N -e 'CHECKSUM TABLE sbtest.sbtest1, r_b1.sbtest1 EXTENDED'" | ForEach-Object { ($_ -split '\s+')[1] }
-            if ($check[0] -ne $check[1]) { throw 'Our restore differs from the source (CHECKSUM TABLE).' }
+            # Every table, against the source: the same rows, exactly (CHECKSUM TABLE ... EXTENDED reads them all).
+            $pairs = ($tableNames | ForEach-Object { "``$db``.``$_``, r_b1.``$_``" }) -join ', '
+            $check = @(& bash -c "mariadb $client -N -e 'CHECKSUM TABLE $pairs EXTENDED'" | ForEach-Object { ($_ -split '\s+')[1] })
+            if ($check.Count -ne 2 * $tableNames.Count) { throw "CHECKSUM TABLE answered $($check.Count) lines for $($tableNames.Count) tables." }
+            for ($i = 0; $i -lt $check.Count; $i += 2) {
+                if ($check[$i] -ne $check[$i + 1] -or $check[$i] -eq 'NULL') { throw "Our restore differs from the source in table $($tableNames[$i / 2]) (CHECKSUM TABLE)." }
+            }
             Write-Host ("  " + (($times.Keys | ForEach-Object { '{0} {1:N1}s' -f $_, $times[$_][-1] }) -join ', '))
         }
 
@@ -221,8 +256,12 @@ try {
     }
     $byPlacement[$place] = [ordered]@{ MedianSeconds = $median; Ratios = $ratios; CpuSecondsLastRound = $script:cpu }
     }
-    $median = $byPlacement[$placements[0]].MedianSeconds
-    $ratios = $byPlacement[$placements[0]].Ratios
+    $bySet[$setName] = [ordered]@{ DataSet = $sets[$setName].Description; SqlBytes = $sqlBytes; Sizes = $sizes; PeakRssBytes = $peak; TlsConnections = $script:tlsConnections; Placements = $byPlacement }
+    }
+    # The chart and the summary: every set's ratios in the first placement.
+    $ratios = foreach ($setName in $bySet.Keys) {
+        foreach ($row in $bySet[$setName].Placements[$placements[0]].Ratios) { [pscustomobject]@{ Label = "${setName}: $($row.Label)"; Ratio = $row.Ratio; Target = $row.Target } }
+    }
 
     $memory = $null
     if (-not $SkipMemoryCheck) {
@@ -242,21 +281,21 @@ try {
         Date         = (Get-Date).ToString('yyyy-MM-dd HH:mm')
         Machine      = "$([Environment]::ProcessorCount) cores, $cpu, $([math]::Round((Get-Content /proc/meminfo -TotalCount 1).Split(' ', [StringSplitOptions]::RemoveEmptyEntries)[1] / 1MB)) GiB"
         Server       = (& bash -c "mariadb $client -N -e 'SELECT VERSION()'")
-        DataSet      = "sysbench oltp_read_write, $Tables tables x $TableSize rows, $([math]::Round($sqlBytes / 1MB)) MB of SQL"
         Rounds       = $Rounds
-        MedianSeconds = $median
-        Sizes        = $sizes
         Ratios       = $ratios
-        PeakRssBytes = $peak
         Memory       = $memory
-        TlsConnections = $tlsConnections
-        Placements   = $byPlacement
+        DataSets     = $bySet
     }
 
     Write-Host ''
-    Write-Host "$($report.DataSet); $($report.Machine); median of $Rounds"
-    foreach ($place in $byPlacement.Keys) {
-        $result = $byPlacement[$place]
+    Write-Host "$($report.Machine); median of $Rounds"
+    foreach ($setName in $bySet.Keys) {
+    $set = $bySet[$setName]
+    $sizes = $set.Sizes
+    Write-Host ''
+    Write-Host "== $($set.DataSet)"
+    foreach ($place in $set.Placements.Keys) {
+        $result = $set.Placements[$place]
         Write-Host ''
         Write-Host $(if ($place -eq 'Pinned') { 'Pinned: the server on core 1, every client on core 0' } else { 'Shared: every process on every core' })
         $result.MedianSeconds.GetEnumerator() | ForEach-Object {
@@ -265,12 +304,13 @@ try {
         } | Format-Table -AutoSize | Out-Host
         $result.Ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = if ($null -ne $_.Target) { "<= $($_.Target)" } else { '' }; Met = if ($null -ne $_.Target) { $_.Ratio -le $_.Target } else { '' } } } | Format-Table -AutoSize | Out-Host
     }
-    Write-Host ('Peak RSS of this PowerShell process: backup {0:N0} MB, restore {1:N0} MB' -f ($peak['backup'] / 1MB), ($peak['restore'] / 1MB))
-    Write-Host ('Every job connected with TLS (new Ssl_accepts in its last round): ' + (($tlsConnections.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', '))
+    Write-Host ('Peak RSS of this PowerShell process: backup {0:N0} MB, restore {1:N0} MB' -f ($set.PeakRssBytes['backup'] / 1MB), ($set.PeakRssBytes['restore'] / 1MB))
+    Write-Host ('Every job connected with TLS (new Ssl_accepts in its last round): ' + (($set.TlsConnections.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', '))
+    }
     if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS {2:N0} MB' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB)) } }
 
     New-Item -ItemType Directory -Force -Path $resultsDir | Out-Null
-    $json = $report | ConvertTo-Json -Depth 5
+    $json = $report | ConvertTo-Json -Depth 8
     $stamp = (Get-Date).ToString('yyyyMMdd_HHmmss')
     Set-Content -Path (Join-Path $resultsDir "bench_$stamp.json") -Value $json
     Set-Content -Path (Join-Path $resultsDir 'latest.json') -Value $json
