@@ -19,6 +19,24 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void LoadSessionsOnMariaDbLeaveForeignKeysUncheckedButStayOffTheBulkInsertPath()
+        {
+            string version;
+            using (var probe = TestServer.Open())
+            {
+                version = probe.ServerVersion;
+            }
+
+            // The loader's own SET turns unique_checks off; the server's statements that follow must turn it back on.
+            using var connection = Restore.ScriptLoader.OpenLoadSession(TestServer.Settings, Engine.ServerFlavor.FromVersion(version));
+            using var command = new MySqlCommand("SELECT @@SESSION.unique_checks, @@SESSION.foreign_key_checks", connection);
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            Assert.Equal(1L, reader.GetInt64(0));
+            Assert.Equal(0L, reader.GetInt64(1));
+        }
+
+        [Fact]
         public void VerifyIdentityWithTheTestCaSucceeds()
         {
             var settings = TestServer.Settings;

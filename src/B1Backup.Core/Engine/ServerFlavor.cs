@@ -119,8 +119,8 @@ namespace B1Backup.Core.Engine
         /// first transaction into an empty table locks the whole table and buffers its rows to sort them at
         /// commit. Each table's first data part (up to 32 MB) loaded that way cost the server about 70% more
         /// CPU than plain inserts in key order, and held the table's other parts waiting on its lock
-        /// (bench/README.md). Secondary keys are added after the load, so the check this turns on is the
-        /// primary key's, which InnoDB makes anyway.
+        /// (bench/README.md). Otherwise unique_checks = 0 only lets the change buffer skip checks of unique
+        /// secondary keys, and 10.6+ buffers no changes by default: the load checks what it checked before.
         /// </summary>
         public const string MariaDbNoBulkInsert = "SET SESSION unique_checks = 1";
 

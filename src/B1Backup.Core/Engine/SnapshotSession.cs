@@ -189,11 +189,6 @@ namespace B1Backup.Core.Engine
         }
 
         /// <summary>
-        /// Runs a statement that may take long (a large INSERT, an index build): when the token is
-        /// cancelled, the server is told to stop it (KILL QUERY from a second connection, which
-        /// MySqlCommand.Cancel sends), so Ctrl+C takes effect in a second or two, not at the statement's end.
-        /// </summary>
-        /// <summary>
         /// Tells the server to stop the command. Runs on whichever thread cancels: when the connection is already
         /// gone (the server died, which is often why the run is being cancelled), there is nothing to stop, and
         /// an exception here would end the whole process.
@@ -210,6 +205,11 @@ namespace B1Backup.Core.Engine
             }
         }
 
+        /// <summary>
+        /// Runs a statement that may take long (a large INSERT, an index build): when the token is
+        /// cancelled, the server is told to stop it (KILL QUERY from a second connection, which
+        /// MySqlCommand.Cancel sends), so Ctrl+C takes effect in a second or two, not at the statement's end.
+        /// </summary>
         internal static void Execute(MySqlConnection connection, string sql, CancellationToken cancel)
         {
             cancel.ThrowIfCancellationRequested();
