@@ -244,10 +244,10 @@ try {
         $median = [ordered]@{}
         foreach ($name in $times.Keys) { $median[$name] = Get-Median $times[$name].ToArray() }
         $ratios = @(
-            [pscustomobject]@{ Label = 'backup vs mydumper -t 2 -c'; Ratio = $median['B1 backup'] / $median['mydumper']; Target = 0.5 }
+            [pscustomobject]@{ Label = 'backup vs mydumper -t 2 -c'; Ratio = $median['B1 backup'] / $median['mydumper']; Target = 0.45 }
             [pscustomobject]@{ Label = 'backup vs mariadb-dump | gzip'; Ratio = $median['B1 backup'] / $median['dump|gzip']; Target = 0.2 }
             [pscustomobject]@{ Label = 'backup vs mariadb-dump | pigz'; Ratio = $median['B1 backup'] / $median['dump|pigz']; Target = $null }
-            [pscustomobject]@{ Label = 'restore vs myloader -t 2'; Ratio = $median['B1 restore'] / $median['myloader']; Target = 0.8 }
+            [pscustomobject]@{ Label = 'restore vs myloader -t 2'; Ratio = $median['B1 restore'] / $median['myloader']; Target = $(if ($place -eq 'Pinned') { 0.8 } else { 0.9 }) }
             [pscustomobject]@{ Label = 'restore vs gunzip | mariadb'; Ratio = $median['B1 restore'] / $median['gunzip|mariadb']; Target = $null }
             [pscustomobject]@{ Label = 'size vs mariadb-dump | gzip -6'; Ratio = $sizes['B1 backup'] / $sizes['dump|gzip']; Target = 1.1 }
         )
