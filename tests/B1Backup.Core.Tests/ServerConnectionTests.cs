@@ -21,14 +21,14 @@ namespace B1Backup.Core.Tests
         [Fact]
         public void LoadSessionsOnMariaDbLeaveForeignKeysUncheckedButStayOffTheBulkInsertPath()
         {
-            string version;
+            Engine.ServerFlavor flavor;
             using (var probe = TestServer.Open())
             {
-                version = probe.ServerVersion;
+                flavor = Engine.SnapshotSession.DetectFlavor(probe);
             }
 
             // The loader's own SET turns unique_checks off; the server's statements that follow must turn it back on.
-            using var connection = Restore.ScriptLoader.OpenLoadSession(TestServer.Settings, Engine.ServerFlavor.FromVersion(version));
+            using var connection = Restore.ScriptLoader.OpenLoadSession(TestServer.Settings, flavor);
             using var command = new MySqlCommand("SELECT @@SESSION.unique_checks, @@SESSION.foreign_key_checks", connection);
             using var reader = command.ExecuteReader();
             Assert.True(reader.Read());
