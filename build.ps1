@@ -118,6 +118,9 @@ function Invoke-Test {
             $env:B1_TEST_SERVER_ROOT = $server.Root
             Write-Host "Started a private MariaDB on 127.0.0.1:$($server.Port)."
         }
+        # Azure Blob Storage tests start their own Azurite (an emulator from npm) from this script.
+        Import-Module (Join-Path $Root 'tests/TestStorage.psm1') -Force
+        if (-not $env:B1_TEST_AZURITE_ENTRY) { $env:B1_TEST_AZURITE_ENTRY = Install-B1Azurite }
         foreach ($suite in @((Invoke-XunitTests), (Invoke-XunitTests -EngineFramework netstandard2.0), (Invoke-PesterTests))) {
             $passed += $suite.Passed
             $failed += $suite.Failed

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace B1Backup.Core.Store
 {
@@ -48,6 +49,26 @@ namespace B1Backup.Core.Store
         /// <summary>Why the backup's manifest could not be used (then only what its name and file tell is known); null when it could.</summary>
         public string? Problem { get; set; }
 
+        /// <summary>In a store with retention locks: why the store will not delete it (an immutability policy, a legal hold); otherwise null.</summary>
+        public string? LockedBecause { get; set; }
+
         public override string ToString() => FullName;
+
+        /// <summary>Fills in what a trusted manifest records; its start time gives the age.</summary>
+        internal void ApplyManifest(BackupManifest manifest, string manifestPath, DateTime now)
+        {
+            ManifestPath = manifestPath;
+            Producer = manifest.Tool;
+            Database = manifest.Database;
+            Server = manifest.Server;
+            ServerVersion = manifest.ServerVersion;
+            Tables = manifest.Tables.Count;
+            Rows = manifest.Tables.Sum(t => t.Rows);
+            UncompressedSize = manifest.UncompressedSize;
+            if (manifest.FinishedUtc != default)
+            {
+                Age = now.ToUniversalTime() - manifest.StartedUtc.UtcDateTime;
+            }
+        }
     }
 }

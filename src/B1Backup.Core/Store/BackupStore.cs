@@ -120,18 +120,7 @@ namespace B1Backup.Core.Store
             backup.Problem = problem;
             if (manifest != null)
             {
-                backup.ManifestPath = BackupManifest.PathFor(fullPath);
-                backup.Producer = manifest.Tool;
-                backup.Database = manifest.Database;
-                backup.Server = manifest.Server;
-                backup.ServerVersion = manifest.ServerVersion;
-                backup.Tables = manifest.Tables.Count;
-                backup.Rows = manifest.Tables.Sum(t => t.Rows);
-                backup.UncompressedSize = manifest.UncompressedSize;
-                if (manifest.FinishedUtc != default)
-                {
-                    backup.Age = now.ToUniversalTime() - manifest.StartedUtc.UtcDateTime;
-                }
+                backup.ApplyManifest(manifest, BackupManifest.PathFor(fullPath), now);
             }
             else if (info.Exists && info.Length > 0 && problem == null)
             {

@@ -1,0 +1,299 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+
+namespace B1Backup.Core.Remote
+{
+    /// <summary>
+    /// A backup location in Azure Blob Storage. Large objects are uploaded as staged blocks, several at
+    /// once, and committed by one Put Block List only when the caller agrees after the last byte: a
+    /// failed or refused upload leaves uncommitted blocks, which the service discards, and no blob.
+    /// </summary>
+    public sealed class AzureBlobStore : IObjectStore
+    {
+        /// <summary>8 MB blocks: 50,000 blocks make 400 GB, the largest backup this store takes.</summary>
+        internal const int BlockSize = 8 << 20;
+        private const int MaxBlocks = 50_000;
+        private const int BlocksInFlight = 4;
+
+        /// <summary>Objects per listing page: a thousand backups with their sidecars take several pages.</summary>
+        internal const int ListPageSize = 1000;
+
+        private readonly BlobContainerClient container;
+        private readonly BlobPath root;
+        private bool containerChecked;
+
+        internal AzureBlobStore(BlobContainerClient container, BlobPath root)
+        {
+            this.container = container;
+            this.root = root;
+        }
+
+        /// <summary>The store for <paramref name="location"/>, authenticated as <see cref="BlobCredentials"/> says.</summary>
+        public static AzureBlobStore Open(BlobPath location, BlobCredentials credentials) =>
+            new AzureBlobStore(BlobClients.ContainerFor(location, credentials), location);
+
+        public string Describe(string key) => root.Combine(key).Display;
+
+        public IEnumerable<StoredObject> List(string prefix, CancellationToken cancel)
+        {
+            string full = root.Key.Length > 0 ? root.Key + "/" + prefix : prefix;
+            var pages = Call("list", prefix, () => container.GetBlobs(BlobTraits.ImmutabilityPolicy | BlobTraits.LegalHold, BlobStates.None, full.Length > 0 ? full : null, cancel).AsPages(pageSizeHint: ListPageSize));
+            using var pageEnumerator = pages.GetEnumerator();
+            while (Call("list", prefix, () => pageEnumerator.MoveNext()))
+            {
+                foreach (var item in pageEnumerator.Current.Values)
+                {
+                    yield return new StoredObject(RelativeKey(item.Name), item.Properties.ContentLength ?? 0,
+                        item.Properties.LastModified ?? DateTimeOffset.MinValue, LockOf(item.Properties));
+                }
+            }
+        }
+
+        public StoredObject? Find(string key, CancellationToken cancel)
+        {
+            try
+            {
+                var properties = container.GetBlobClient(FullKey(key)).GetProperties(cancellationToken: cancel).Value;
+                string? locked = properties.HasLegalHold ? "legal hold"
+                    : properties.ImmutabilityPolicy?.ExpiresOn is DateTimeOffset until && until > DateTimeOffset.UtcNow ? $"immutable until {until:yyyy-MM-dd HH:mm} UTC" : null;
+                return new StoredObject(key, properties.ContentLength, properties.LastModified, locked);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+            catch (Exception e) when (BlobErrors.IsStorageFailure(e))
+            {
+                throw BlobErrors.Translate(e, "read", Describe(key));
+            }
+        }
+
+        public Stream OpenRead(string key, CancellationToken cancel)
+        {
+            var download = Call("read", key, () => container.GetBlobClient(FullKey(key)).DownloadStreaming(cancellationToken: cancel).Value);
+            return new BlobReadStream(download.Content, Describe(key));
+        }
+
+        public string? ReadText(string key, long maxBytes, CancellationToken cancel)
+        {
+            var found = Find(key, cancel);
+            if (found == null)
+            {
+                return null;
+            }
+
+            if (found.Size > maxBytes)
+            {
+                throw new B1BackupException("SidecarTooLarge", FailureKind.InvalidData, $"'{Describe(key)}' is larger than {maxBytes} bytes: it is not a file B1Backup wrote.");
+            }
+
+            try
+            {
+                return Call("read", key, () => container.GetBlobClient(FullKey(key)).DownloadContent(cancel).Value.Content.ToString());
+            }
+            catch (B1BackupException e) when (e.InnerException is RequestFailedException { Status: 404 })
+            {
+                return null;
+            }
+        }
+
+        public void WriteText(string key, string text, CancellationToken cancel)
+        {
+            EnsureContainer(cancel);
+            Call("write", key, () => container.GetBlobClient(FullKey(key)).Upload(new BinaryData(new UTF8Encoding(false).GetBytes(text)), overwrite: true, cancel));
+        }
+
+        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel)
+        {
+            EnsureContainer(cancel);
+            var blob = container.GetBlockBlobClient(FullKey(key));
+            var blockIds = new List<string>();
+            var staging = new List<Task>();
+            long sent = 0;
+            using (var slots = new SemaphoreSlim(BlocksInFlight))
+            {
+                try
+                {
+                    while (true)
+                    {
+                        byte[] block = new byte[BlockSize];
+                        int filled = ReadBlock(content, block);
+                        if (filled == 0)
+                        {
+                            break;
+                        }
+
+                        if (blockIds.Count == MaxBlocks)
+                        {
+                            throw new B1BackupException("BackupTooLargeForBlob", FailureKind.WriteError,
+                                $"'{Describe(key)}' would need more than {MaxBlocks} blocks of {BlockSize >> 20} MB; back up to a local folder and split the database.");
+                        }
+
+                        // Equal-length ids, as the service requires within one blob.
+                        string id = Convert.ToBase64String(Encoding.ASCII.GetBytes("b1-" + blockIds.Count.ToString("d6", System.Globalization.CultureInfo.InvariantCulture)));
+                        blockIds.Add(id);
+                        slots.Wait(cancel);
+                        ThrowIfAnyFailed(staging, key);
+                        staging.Add(Task.Run(
+                            async () =>
+                            {
+                                try
+                                {
+                                    using var part = new MemoryStream(block, 0, filled, writable: false);
+                                    await blob.StageBlockAsync(id, part, cancellationToken: cancel).ConfigureAwait(false);
+                                    progress?.Invoke(Interlocked.Add(ref sent, filled));
+                                }
+                                finally
+                                {
+                                    slots.Release();
+                                }
+                            },
+                            cancel));
+                        if (filled < block.Length)
+                        {
+                            break;
+                        }
+                    }
+
+                    WaitAll(staging, key);
+                }
+                catch
+                {
+                    // Blocks still in flight must finish before the semaphore goes; their failures are this one's.
+                    try
+                    {
+                        Task.WaitAll(staging.ToArray(), CancellationToken.None);
+                    }
+                    catch (AggregateException)
+                    {
+                    }
+
+                    throw;
+                }
+            }
+
+            if (!mayCommit())
+            {
+                throw new B1BackupException("CopyNotCommitted", FailureKind.InvalidData,
+                    $"The upload to '{Describe(key)}' was not committed: what was read does not match the backup's checksum. Nothing was left under that name.") { Target = Describe(key) };
+            }
+
+            // If-None-Match: * — a backup is never silently replaced, not even by a copy of itself.
+            Call("commit", key, () => blob.CommitBlockList(blockIds, new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancel));
+        }
+
+        public void Delete(string key, CancellationToken cancel)
+        {
+            try
+            {
+                container.GetBlobClient(FullKey(key)).DeleteIfExists(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancel);
+            }
+            catch (RequestFailedException e) when (e.Status == 409 && BlobErrors.IsLock(e.ErrorCode))
+            {
+                throw new ObjectLockedException(Describe(key), e.ErrorCode ?? "locked");
+            }
+            catch (Exception e) when (BlobErrors.IsStorageFailure(e))
+            {
+                throw BlobErrors.Translate(e, "delete", Describe(key));
+            }
+        }
+
+        private void EnsureContainer(CancellationToken cancel)
+        {
+            if (containerChecked)
+            {
+                return;
+            }
+
+            try
+            {
+                container.CreateIfNotExists(cancellationToken: cancel);
+            }
+            catch (RequestFailedException e) when (e.Status == 403)
+            {
+                // A SAS or role scoped to the container may not create it, nor ask; the writes will say if it is missing.
+            }
+            catch (Exception e) when (BlobErrors.IsStorageFailure(e))
+            {
+                throw BlobErrors.Translate(e, "create the container for", Describe(string.Empty));
+            }
+
+            containerChecked = true;
+        }
+
+        private static string? LockOf(BlobItemProperties properties)
+        {
+            if (properties.HasLegalHold)
+            {
+                return "legal hold";
+            }
+
+            return properties.ImmutabilityPolicy?.ExpiresOn is DateTimeOffset until && until > DateTimeOffset.UtcNow
+                ? $"immutable until {until:yyyy-MM-dd HH:mm} UTC"
+                : null;
+        }
+
+        private static int ReadBlock(Stream content, byte[] block)
+        {
+            int filled = 0;
+            int read;
+            while (filled < block.Length && (read = content.Read(block, filled, block.Length - filled)) > 0)
+            {
+                filled += read;
+            }
+
+            return filled;
+        }
+
+        private void ThrowIfAnyFailed(List<Task> staging, string key)
+        {
+            if (staging.Any(t => t.IsFaulted || t.IsCanceled))
+            {
+                WaitAll(staging, key);
+            }
+        }
+
+        private void WaitAll(List<Task> staging, string key)
+        {
+            try
+            {
+                Task.WaitAll(staging.ToArray());
+            }
+            catch (AggregateException e)
+            {
+                var first = e.Flatten().InnerExceptions.FirstOrDefault(x => !(x is OperationCanceledException)) ?? e.InnerExceptions[0];
+                if (first is OperationCanceledException canceled)
+                {
+                    throw canceled;
+                }
+
+                throw BlobErrors.IsStorageFailure(first) ? BlobErrors.Translate(first, "upload", Describe(key)) : first;
+            }
+        }
+
+        private T Call<T>(string what, string key, Func<T> call)
+        {
+            try
+            {
+                return call();
+            }
+            catch (Exception e) when (BlobErrors.IsStorageFailure(e))
+            {
+                throw BlobErrors.Translate(e, what, Describe(key));
+            }
+        }
+
+        private string FullKey(string key) => string.Join("/", new[] { root.Key, key.Trim('/') }.Where(s => s.Length > 0));
+
+        private string RelativeKey(string fullKey) => root.Key.Length == 0 ? fullKey : fullKey.Substring(Math.Min(fullKey.Length, root.Key.Length + 1));
+    }
+}

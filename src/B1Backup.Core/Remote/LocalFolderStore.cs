@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using B1Backup.Core.Archive;
+
+namespace B1Backup.Core.Remote
+{
+    /// <summary>A backup folder on disk seen as a store: keys are paths under it, uploads are a private temporary file renamed into place.</summary>
+    public sealed class LocalFolderStore : IObjectStore
+    {
+        private readonly string root;
+
+        public LocalFolderStore(string root)
+        {
+            this.root = Path.GetFullPath(root);
+        }
+
+        public string Describe(string key) => PathOf(key);
+
+        public IEnumerable<StoredObject> List(string prefix, CancellationToken cancel)
+        {
+            if (!Directory.Exists(root))
+            {
+                yield break;
+            }
+
+            foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                cancel.ThrowIfCancellationRequested();
+                string key = file.Substring(root.Length).TrimStart(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Replace('\\', '/');
+                if (key.StartsWith(prefix, StringComparison.Ordinal) && !key.Contains(ArchiveWriter.PartialMarker))
+                {
+                    var info = new FileInfo(file);
+                    yield return new StoredObject(key, info.Length, info.LastWriteTimeUtc);
+                }
+            }
+        }
+
+        public StoredObject? Find(string key, CancellationToken cancel)
+        {
+            var info = new FileInfo(PathOf(key));
+            return info.Exists ? new StoredObject(key, info.Length, info.LastWriteTimeUtc) : null;
+        }
+
+        public Stream OpenRead(string key, CancellationToken cancel) =>
+            new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+        public string? ReadText(string key, long maxBytes, CancellationToken cancel)
+        {
+            var info = new FileInfo(PathOf(key));
+            if (!info.Exists)
+            {
+                return null;
+            }
+
+            if (info.Length > maxBytes)
+            {
+                throw new B1BackupException("SidecarTooLarge", FailureKind.InvalidData, $"'{info.FullName}' is larger than {maxBytes} bytes: it is not a file B1Backup wrote.");
+            }
+
+            return File.ReadAllText(info.FullName, Encoding.UTF8);
+        }
+
+        public void WriteText(string key, string text, CancellationToken cancel)
+        {
+            string path = PathOf(key);
+            EnsureFolder(path);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+
+            ArchiveWriter.WriteSidecar(path, text);
+        }
+
+        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel)
+        {
+            string path = PathOf(key);
+            EnsureFolder(path);
+            if (File.Exists(path))
+            {
+                throw new B1BackupException("BackupExists", FailureKind.WriteError, $"'{path}' already exists and is not overwritten.") { Target = path };
+            }
+
+            string temporary = path + ArchiveWriter.PartialMarker + Guid.NewGuid().ToString("N").Substring(0, 8);
+            try
+            {
+                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                {
+                    FileProtection.RestrictFile(temporary);
+                    byte[] buffer = new byte[1 << 20];
+                    long written = 0;
+                    int read;
+                    while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        file.Write(buffer, 0, read);
+                        written += read;
+                        progress?.Invoke(written);
+                    }
+
+                    file.Flush(flushToDisk: true);
+                }
+
+                if (!mayCommit())
+                {
+                    throw new B1BackupException("CopyNotCommitted", FailureKind.InvalidData, $"The copy to '{path}' was not kept: what was read does not match the backup's checksum.") { Target = path };
+                }
+
+                File.Move(temporary, path);
+            }
+            finally
+            {
+                if (File.Exists(temporary))
+                {
+                    File.Delete(temporary);
+                }
+            }
+        }
+
+        public void Delete(string key, CancellationToken cancel)
+        {
+            string path = PathOf(key);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+
+        private string PathOf(string key)
+        {
+            if (key.Split('/').Any(s => s == ".." || s == "."))
+            {
+                throw new B1BackupException("InvalidKey", FailureKind.InvalidArgument, $"'{key}' is not a name inside the backup folder.");
+            }
+
+            return Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar));
+        }
+
+        private static void EnsureFolder(string path)
+        {
+            string folder = Path.GetDirectoryName(path)!;
+            if (!Directory.Exists(folder))
+            {
+                Directory.CreateDirectory(folder);
+                FileProtection.RestrictDirectory(folder);
+            }
+        }
+    }
+}
