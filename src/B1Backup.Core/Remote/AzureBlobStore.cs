@@ -184,7 +184,8 @@ namespace B1Backup.Core.Remote
             if (!mayCommit())
             {
                 throw new B1BackupException("CopyNotCommitted", FailureKind.InvalidData,
-                    $"The upload to '{Describe(key)}' was not committed: what was read does not match the backup's checksum. Nothing was left under that name.") { Target = Describe(key) };
+                    $"The upload to '{Describe(key)}' was not committed: what was read does not match the backup's checksum. Nothing was left under that name.")
+                { Target = Describe(key) };
             }
 
             // If-None-Match: * — a backup is never silently replaced, not even by a copy of itself.

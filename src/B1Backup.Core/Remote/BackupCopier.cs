@@ -27,7 +27,8 @@ namespace B1Backup.Core.Remote
                 if (existing.Actual != expected)
                 {
                     throw new B1BackupException("BackupExists", FailureKind.WriteError,
-                        $"'{target}' already exists with other content; a backup is never replaced. Remove it first if you mean to.") { Target = target };
+                        $"'{target}' already exists with other content; a backup is never replaced. Remove it first if you mean to.")
+                    { Target = target };
                 }
 
                 log($"{target} is already there with the same content; its sidecars are brought up to date.");
@@ -54,7 +55,8 @@ namespace B1Backup.Core.Remote
             if (!check.Passed)
             {
                 throw new B1BackupException("CopyVerificationFailed", FailureKind.InvalidData,
-                    $"The copy at '{target}' does not pass its checksum when read back ({check.Reason}): {check.Message} The source is unchanged; remove the copy and try again.") { Target = target };
+                    $"The copy at '{target}' does not pass its checksum when read back ({check.Reason}): {check.Message} The source is unchanged; remove the copy and try again.")
+                { Target = target };
             }
 
             log($"{target}: read back, matches its checksum.");
@@ -69,7 +71,8 @@ namespace B1Backup.Core.Remote
                 || !string.Equals(namedFile.Replace('\\', '/').Substring(namedFile.Replace('\\', '/').LastIndexOf('/') + 1), name, StringComparison.Ordinal))
             {
                 throw new B1BackupException("CopyNeedsChecksum", FailureKind.InvalidData,
-                    $"'{shown}' has no readable .sha256 naming it, so a copy could not be proven to be the same backup. Check it with Test-B1BackupChecksum; copy only backups that pass.") { Target = shown };
+                    $"'{shown}' has no readable .sha256 naming it, so a copy could not be proven to be the same backup. Check it with Test-B1BackupChecksum; copy only backups that pass.")
+                { Target = shown };
             }
 
             return expected;

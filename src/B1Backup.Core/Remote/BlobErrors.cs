@@ -38,15 +38,20 @@ namespace B1Backup.Core.Remote
             return failure.Status switch
             {
                 0 => new B1BackupException("StorageUnreachable", FailureKind.ConnectionError,
-                    $"The storage service for '{shown}' could not be reached to {what} it: check the URL, the network and that the service is running.", Sanitized(e)) { Target = shown },
+                    $"The storage service for '{shown}' could not be reached to {what} it: check the URL, the network and that the service is running.", Sanitized(e))
+                { Target = shown },
                 401 or 403 => new B1BackupException("StorageAccessDenied", FailureKind.PermissionDenied,
-                    $"The storage service refused to let this credential {what} '{shown}' ({failure.Status}, {code}): check the account key or connection string, the SAS token's expiry and permissions, or the identity's role (Storage Blob Data Contributor).", Sanitized(e)) { Target = shown },
+                    $"The storage service refused to let this credential {what} '{shown}' ({failure.Status}, {code}): check the account key or connection string, the SAS token's expiry and permissions, or the identity's role (Storage Blob Data Contributor).", Sanitized(e))
+                { Target = shown },
                 404 => new B1BackupException("StorageObjectNotFound", FailureKind.NotFound,
-                    $"'{shown}' was not found ({code}): check the account, container and path; list what is there with Get-B1Backup.", Sanitized(e)) { Target = shown },
+                    $"'{shown}' was not found ({code}): check the account, container and path; list what is there with Get-B1Backup.", Sanitized(e))
+                { Target = shown },
                 409 or 412 when code == "BlobAlreadyExists" || code == "ConditionNotMet" || failure.Status == 412 => new B1BackupException("BackupExists", FailureKind.WriteError,
-                    $"'{shown}' already exists; a backup in the store is never replaced. Remove it first if you mean to.", Sanitized(e)) { Target = shown },
+                    $"'{shown}' already exists; a backup in the store is never replaced. Remove it first if you mean to.", Sanitized(e))
+                { Target = shown },
                 _ => new B1BackupException("StorageRequestFailed", FailureKind.WriteError,
-                    $"The storage service answered {failure.Status} ({code}) when asked to {what} '{shown}'. Try again; if it persists, check the account's state.", Sanitized(e)) { Target = shown },
+                    $"The storage service answered {failure.Status} ({code}) when asked to {what} '{shown}'. Try again; if it persists, check the account's state.", Sanitized(e))
+                { Target = shown },
             };
         }
 

@@ -50,7 +50,8 @@ namespace B1Backup.Core.Remote
             if (!IsBackupKey(key))
             {
                 throw new B1BackupException("NotABackupFile", FailureKind.InvalidArgument,
-                    $"'{Store.Describe(key)}' is not named like a backup in an environment folder (<env>/backup_<env>_<yyyyMMdd_HHmmss>.sql.gz).") { Target = Store.Describe(key) };
+                    $"'{Store.Describe(key)}' is not named like a backup in an environment folder (<env>/backup_<env>_<yyyyMMdd_HHmmss>.sql.gz).")
+                { Target = Store.Describe(key) };
             }
 
             var found = Store.Find(key, cancel)
