@@ -18,6 +18,7 @@
         'Backup-B1Database'
         'Restore-B1Database'
         'Get-B1Backup'
+        'Copy-B1Backup'
         'Test-B1BackupChecksum'
         'Remove-B1Backup'
         'Invoke-B1RestoreDrill'

@@ -98,11 +98,12 @@ namespace B1Backup.Core.Drill
             static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
             var phases = new[]
             {
+                ("Download", r.DownloadDuration, "#b85450"),
                 ("Checksum", r.ChecksumDuration, "#6c8ebf"),
                 ("Restore", r.RestoreDuration, "#d79b00"),
                 ("Verify", r.VerifyDuration, "#82b366"),
                 ("Health", r.HealthDuration, "#9673a6"),
-            };
+            }.Where(p => p.Item1 != "Download" || p.Item2 > TimeSpan.Zero).ToArray();
             double total = Math.Max(0.001, phases.Sum(p => p.Item2.TotalSeconds));
             var html = new StringBuilder();
             html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Restore drill: ").Append(E(r.Database)).Append("</title><style>")
@@ -208,6 +209,11 @@ namespace B1Backup.Core.Drill
                 : $"- Server: {r.Server}; no scratch database (the drill stopped before creating it)");
             md.AppendLine(FormattableString.Invariant($"- Restored: {r.Tables} tables, {r.Rows:N0} rows")).AppendLine();
             md.AppendLine("| phase | time |").AppendLine("| --- | ---: |");
+            if (r.DownloadDuration > TimeSpan.Zero)
+            {
+                md.AppendLine(FormattableString.Invariant($"| download | {RestoreDrill.Format(r.DownloadDuration)} |"));
+            }
+
             md.AppendLine(FormattableString.Invariant($"| checksum | {RestoreDrill.Format(r.ChecksumDuration)} |"));
             md.AppendLine(FormattableString.Invariant($"| restore | {RestoreDrill.Format(r.RestoreDuration)} |"));
             md.AppendLine(FormattableString.Invariant($"| verify | {RestoreDrill.Format(r.VerifyDuration)} |"));

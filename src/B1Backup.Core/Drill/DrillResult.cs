@@ -23,6 +23,9 @@ namespace B1Backup.Core.Drill
 
         public DateTimeOffset StartedAt { get; set; }
 
+        /// <summary>Copying the backup out of its store to a private temporary file (zero for a local backup); part of the RTO.</summary>
+        public TimeSpan DownloadDuration { get; set; }
+
         public TimeSpan ChecksumDuration { get; set; }
 
         public TimeSpan RestoreDuration { get; set; }

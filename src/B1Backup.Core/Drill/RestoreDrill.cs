@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Restore;
 using B1Backup.Core.Store;
 
@@ -21,7 +22,31 @@ namespace B1Backup.Core.Drill
     /// </summary>
     public static class RestoreDrill
     {
-        public static DrillResult Run(BackupInfo backup, ConnectionSettings settings, DrillOptions options, Action<string> log, CancellationToken cancel)
+        /// <summary>
+        /// A drill of a backup in a store: it is copied (verified) to a private temporary folder first, and
+        /// that copy's time is part of the RTO, as it would be in a real recovery from off-site.
+        /// </summary>
+        public static DrillResult RunFromStore(StoredBackups backups, string key, ConnectionSettings settings, DrillOptions options, Action<string> log, CancellationToken cancel)
+        {
+            var stored = backups.Describe(key, DateTime.Now, cancel);
+            var watch = Stopwatch.StartNew();
+            string local = BackupLocations.DownloadToScratch(backups, key, null, log, cancel);
+            try
+            {
+                var result = Run(BackupStore.Describe(local, DateTime.Now), settings, options, log, watch.Elapsed, cancel);
+                result.Backup = stored.FullName;
+                return result;
+            }
+            finally
+            {
+                BackupLocations.DeleteScratch(local);
+            }
+        }
+
+        public static DrillResult Run(BackupInfo backup, ConnectionSettings settings, DrillOptions options, Action<string> log, CancellationToken cancel) =>
+            Run(backup, settings, options, log, TimeSpan.Zero, cancel);
+
+        private static DrillResult Run(BackupInfo backup, ConnectionSettings settings, DrillOptions options, Action<string> log, TimeSpan download, CancellationToken cancel)
         {
             var started = DateTimeOffset.Now;
             var checks = new List<DrillCheck>();
@@ -36,6 +61,7 @@ namespace B1Backup.Core.Drill
                 BackupAge = DateTime.Now - backup.Timestamp,
                 RtoTarget = options.RtoTarget,
                 RpoTarget = options.RpoTarget,
+                DownloadDuration = download,
             };
             // Named in the result only once it exists: a drill that fails before never names a database it did not make.
             string scratch = ScratchName(backup.Database ?? "db", started.LocalDateTime);
@@ -110,7 +136,7 @@ namespace B1Backup.Core.Drill
                 }
             }
 
-            result.Rto = result.ChecksumDuration + result.RestoreDuration + result.VerifyDuration + result.HealthDuration;
+            result.Rto = result.DownloadDuration + result.ChecksumDuration + result.RestoreDuration + result.VerifyDuration + result.HealthDuration;
             Add(checks, "Objectives", "RTO", result.RtoMet, $"Recovery took {Format(result.Rto)} against a target of {Format(result.RtoTarget)}.");
             Add(checks, "Objectives", "RPO", result.RpoMet, $"The backup is {Format(result.BackupAge)} old against a target of {Format(result.RpoTarget)}.");
             result.Checks = checks.ToArray();

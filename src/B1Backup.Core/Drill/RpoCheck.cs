@@ -11,13 +11,17 @@ namespace B1Backup.Core.Drill
         private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(-5);
 
         /// <summary>One status per environment and database found among the backups.</summary>
-        public static IEnumerable<RpoStatus> Evaluate(IEnumerable<BackupInfo> backups, TimeSpan maxAge)
+        public static IEnumerable<RpoStatus> Evaluate(IEnumerable<BackupInfo> backups, TimeSpan maxAge) =>
+            Evaluate(backups, maxAge, b => ChecksumVerifier.Verify(b.FullName).Passed);
+
+        /// <summary>As above, with the checksum check of the backups' location (a store streams them).</summary>
+        public static IEnumerable<RpoStatus> Evaluate(IEnumerable<BackupInfo> backups, TimeSpan maxAge, Func<BackupInfo, bool> passesChecksum)
         {
             foreach (var group in backups.GroupBy(b => (b.Environment, b.Database)).OrderBy(g => g.Key.Environment).ThenBy(g => g.Key.Database))
             {
                 var status = new RpoStatus { Environment = group.Key.Environment, Database = group.Key.Database, MaxAge = maxAge };
                 // A backup dated in the future (a wrong clock, or a crafted name or manifest) never counts as fresh.
-                var good = group.OrderByDescending(b => b.Timestamp).FirstOrDefault(b => b.Age >= FutureTolerance && b.Problem == null && ChecksumVerifier.Verify(b.FullName).Passed);
+                var good = group.OrderByDescending(b => b.Timestamp).FirstOrDefault(b => b.Age >= FutureTolerance && b.Problem == null && passesChecksum(b));
                 if (good == null)
                 {
                     status.Message = group.Any(b => b.Age < FutureTolerance)

@@ -37,6 +37,17 @@ namespace B1Backup.Core.Engine
         /// <summary>When set, every member is encrypted (AES-256-GCM, key derived from these bytes) and the file ends in .enc.</summary>
         public byte[]? EncryptionKey { get; set; }
 
+        /// <summary>The same request into another backup root.</summary>
+        public BackupRequest WithRoot(string root) => new BackupRequest(Connection, root, Environment)
+        {
+            Compression = Compression,
+            Readers = Readers,
+            ChunkBytes = ChunkBytes,
+            MemberBytes = MemberBytes,
+            SigningKey = SigningKey,
+            EncryptionKey = EncryptionKey,
+        };
+
         public static int DefaultReaders => Math.Max(2, Math.Min(8, System.Environment.ProcessorCount));
     }
 }

@@ -35,9 +35,9 @@ namespace B1Backup.Core.Remote
             }
             else
             {
-                using var reading = new HashingReadStream(source.Store.OpenRead(key, cancel));
-                destination.Store.Upload(key, reading, () => reading.BytesRead == data.Size && reading.HashHex() == expected,
-                    sent => progress?.Invoke(sent, data.Size), cancel);
+                // Progress is reported as the source is read, on the caller's thread (PowerShell's progress bar needs it there).
+                using var reading = new HashingReadStream(source.Store.OpenRead(key, cancel), onRead: read => progress?.Invoke(read, data.Size));
+                destination.Store.Upload(key, reading, () => reading.BytesRead == data.Size && reading.HashHex() == expected, null, cancel);
                 log($"Copied {data.Size / 1048576.0:N1} MB to {target}.");
             }
 

@@ -1,4 +1,7 @@
 using System;
+using System.IO;
+using System.Threading;
+using B1Backup.Core.Archive;
 
 namespace B1Backup.Core.Remote
 {
@@ -8,21 +11,76 @@ namespace B1Backup.Core.Remote
         public static bool IsRemote(string path) =>
             BlobPath.LooksLikeBlobPath(path) || path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>The store whose root holds the environment folders.</summary>
+        /// <summary>The store whose root holds the environment folders (a local path must be absolute).</summary>
         public static IObjectStore OpenRoot(string path, BlobCredentials credentials)
         {
+            if (!IsRemote(path))
+            {
+                return new LocalFolderStore(path);
+            }
+
             RejectS3(path);
             return AzureBlobStore.Open(BlobPath.Parse(path), credentials);
         }
 
-        /// <summary>A single backup: the store rooted two levels up, and the backup's key (<c>env/name</c>) in it.</summary>
+        /// <summary>A single backup: the store rooted two levels up (above its environment folder), and the backup's key (<c>env/name</c>) in it.</summary>
         public static (StoredBackups Backups, string Key) OpenBackup(string path, BlobCredentials credentials)
         {
+            if (!IsRemote(path))
+            {
+                string full = Path.GetFullPath(path);
+                string folder = Path.GetDirectoryName(full) ?? string.Empty;
+                string key = Path.GetFileName(folder) + "/" + Path.GetFileName(full);
+                RequireBackupKey(key, full);
+                return (new StoredBackups(new LocalFolderStore(Path.GetDirectoryName(folder) ?? folder)), key);
+            }
+
             RejectS3(path);
             var blob = BlobPath.Parse(path);
             var root = blob.Parent().Parent();
-            string key = blob.Key.Substring(root.Key.Length).TrimStart('/');
-            return (new StoredBackups(AzureBlobStore.Open(root, credentials)), key);
+            string blobKey = blob.Key.Substring(root.Key.Length).TrimStart('/');
+            RequireBackupKey(blobKey, blob.Display);
+            return (new StoredBackups(AzureBlobStore.Open(root, credentials)), blobKey);
+        }
+
+        /// <summary>
+        /// Copies a stored backup into a new private temporary folder (verified on the way, as every copy is)
+        /// and returns its local path; delete the folder with <see cref="DeleteScratch"/>.
+        /// </summary>
+        public static string DownloadToScratch(StoredBackups source, string key, Action<long, long>? progress, Action<string> log, CancellationToken cancel)
+        {
+            string scratch = Path.Combine(Path.GetTempPath(), "b1backup-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+            Directory.CreateDirectory(scratch);
+            FileProtection.RestrictDirectory(scratch);
+            try
+            {
+                return BackupCopier.Copy(source, key, new StoredBackups(new LocalFolderStore(scratch)), DateTime.Now, progress, log, cancel).FullName;
+            }
+            catch
+            {
+                Directory.Delete(scratch, recursive: true);
+                throw;
+            }
+        }
+
+        /// <summary>Removes the temporary folder a <see cref="DownloadToScratch"/> made for <paramref name="localCopy"/>.</summary>
+        public static void DeleteScratch(string localCopy)
+        {
+            string? scratch = Path.GetDirectoryName(Path.GetDirectoryName(localCopy));
+            if (scratch != null && Path.GetFileName(scratch).StartsWith("b1backup-", StringComparison.Ordinal) && Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+
+        private static void RequireBackupKey(string key, string shown)
+        {
+            if (!StoredBackups.IsBackupKey(key))
+            {
+                throw new B1BackupException("NotABackupFile", FailureKind.InvalidArgument,
+                    $"'{shown}' is not a backup in its environment folder (<root>/<env>/backup_<env>_<yyyyMMdd_HHmmss>.sql.gz). List backups with Get-B1Backup and pass one of them.")
+                { Target = shown };
+            }
         }
 
         private static void RejectS3(string path)

@@ -11,10 +11,13 @@ namespace B1Backup.Core.Remote
         private readonly IncrementalHash? prefixHash;
         private readonly long prefixLength;
 
-        public HashingReadStream(Stream inner, long prefixLength = -1)
+        private readonly System.Action<long>? onRead;
+
+        public HashingReadStream(Stream inner, long prefixLength = -1, System.Action<long>? onRead = null)
             : base(inner)
         {
             this.prefixLength = prefixLength;
+            this.onRead = onRead;
             if (prefixLength > 0)
             {
                 prefixHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -40,6 +43,7 @@ namespace B1Backup.Core.Remote
                 }
 
                 BytesRead += read;
+                onRead?.Invoke(BytesRead);
             }
 
             return read;

@@ -14,18 +14,29 @@ namespace B1Backup.Core.Store
         private readonly Dictionary<(string Folder, string Environment, string Database), string?> newestGood =
             new Dictionary<(string, string, string), string?>();
 
-        private readonly DateTime now;
+        private readonly Func<BackupInfo, string?> findNewestGood;
+        private readonly Func<BackupInfo, string> folderOf;
 
-        public RetentionRule(DateTime now) => this.now = now;
+        /// <summary>Backups in folders on disk.</summary>
+        public RetentionRule(DateTime now)
+            : this(b => Path.GetDirectoryName(b.FullName) ?? string.Empty, b => BackupStore.NewestGoodBackup(Path.GetDirectoryName(b.FullName) ?? string.Empty, b.Environment, b.Database, now))
+        {
+        }
+
+        /// <summary>Backups anywhere: <paramref name="findNewestGood"/> names the newest good backup of the group a backup is in.</summary>
+        public RetentionRule(Func<BackupInfo, string> folderOf, Func<BackupInfo, string?> findNewestGood)
+        {
+            this.folderOf = folderOf;
+            this.findNewestGood = findNewestGood;
+        }
 
         /// <summary>True when deleting this backup would leave its environment and database without a good one.</summary>
         public bool MustKeep(BackupInfo backup)
         {
-            string folder = Path.GetDirectoryName(backup.FullName) ?? string.Empty;
-            var key = (folder, backup.Environment, backup.Database ?? string.Empty);
+            var key = (folderOf(backup), backup.Environment, backup.Database ?? string.Empty);
             if (!newestGood.TryGetValue(key, out string? keep))
             {
-                keep = newestGood[key] = BackupStore.NewestGoodBackup(folder, backup.Environment, backup.Database, now);
+                keep = newestGood[key] = findNewestGood(backup);
             }
 
             return string.Equals(keep, backup.FullName, StringComparison.Ordinal);

@@ -40,6 +40,15 @@ namespace B1Backup.Commands
         /// <summary>A path as PowerShell sees it (relative to the current location, PSDrives resolved) made a file-system path.</summary>
         protected string ToFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
+        /// <summary>A blob storage URL as it is; anything else as a full file-system path.</summary>
+        protected string ToLocation(string path) => B1Backup.Core.Remote.BackupLocations.IsRemote(path) ? path : ToFileSystemPath(path);
+
+        protected static bool IsStore(string path) => B1Backup.Core.Remote.BackupLocations.IsRemote(path);
+
+        /// <summary>The storage credentials from parameters, else from the variables the Azure CLI reads.</summary>
+        protected static B1Backup.Core.Remote.BlobCredentials Credentials(string? connectionString, string? accountKey) =>
+            B1Backup.Core.Remote.BlobCredentials.Resolve(connectionString, accountKey);
+
         /// <summary>
         /// A backup root that does not exist, or an environment folder given for the root, lists
         /// nothing, and nothing must never look like "no problem": both are errors that say what to pass.

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Engine;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
@@ -41,6 +42,12 @@ namespace B1Backup.Commands
         public string Path { get; set; } = "./backups";
 
         [Parameter]
+        public string? StorageConnectionString { get; set; }
+
+        [Parameter]
+        public string? StorageAccountKey { get; set; }
+
+        [Parameter]
         public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
 
         /// <summary>Reader connections sharing one snapshot (each also compresses). Default: the number of cores, at least 2, at most 8.</summary>
@@ -76,6 +83,19 @@ namespace B1Backup.Commands
                 throw TerminatingError(e);
             }
 
+            StoredBackups? store = null;
+            if (IsStore(Path))
+            {
+                try
+                {
+                    store = new StoredBackups(BackupLocations.OpenRoot(Path, Credentials(StorageConnectionString, StorageAccountKey)));
+                }
+                catch (B1BackupException e)
+                {
+                    throw TerminatingError(e, Path);
+                }
+            }
+
             bool several = databases.Count > 1;
             foreach (string database in databases)
             {
@@ -84,14 +104,15 @@ namespace B1Backup.Commands
                     break;
                 }
 
-                var request = new BackupRequest(settings.WithDatabase(database), ToFileSystemPath(Path), environment)
+                var request = new BackupRequest(settings.WithDatabase(database), store == null ? ToFileSystemPath(Path) : System.IO.Path.GetTempPath(), environment)
                 {
                     Compression = Compression,
                     Readers = Parallel,
                     SigningKey = ReadSigningKey(),
                     EncryptionKey = ReadEncryptionKey(),
                 };
-                string file = System.IO.Path.Combine(request.Root, environment, $"backup_{environment}_<yyyyMMdd_HHmmss>{BackupName.Extension(Compression)}");
+                string leaf = $"backup_{environment}_<yyyyMMdd_HHmmss>{BackupName.Extension(Compression)}";
+                string file = store != null ? store.Store.Describe(environment + "/" + leaf) : System.IO.Path.Combine(request.Root, environment, leaf);
                 if (!ShouldProcess($"database {database} on {settings.Server}", $"Back up to {file}"))
                 {
                     continue;
@@ -99,7 +120,7 @@ namespace B1Backup.Commands
 
                 try
                 {
-                    BackUp(request);
+                    BackUp(request, store);
                 }
                 catch (B1BackupException e) when (several)
                 {
@@ -113,7 +134,7 @@ namespace B1Backup.Commands
             }
         }
 
-        private void BackUp(BackupRequest request)
+        private void BackUp(BackupRequest request, StoredBackups? store)
         {
             ProgressReporter<BackupProgress>? progress = null;
             progress = new ProgressReporter<BackupProgress>(this, 1, "Backup-B1Database", (p, record) =>
@@ -137,7 +158,7 @@ namespace B1Backup.Commands
             });
             try
             {
-                var result = BackupEngine.Run(request, progress, Log, cancel.Token);
+                var result = store == null ? BackupEngine.Run(request, progress, Log, cancel.Token) : StoreBackup.Run(request, store, progress, Log, cancel.Token);
                 foreach (string missing in result.Incomplete)
                 {
                     WriteWarning($"The backup {result.Name} may lack {missing}.");

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using B1Backup.Core;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
@@ -38,8 +41,20 @@ namespace B1Backup.Commands
         [Parameter]
         public SwitchParameter Latest { get; set; }
 
+        [Parameter]
+        public string? StorageConnectionString { get; set; }
+
+        [Parameter]
+        public string? StorageAccountKey { get; set; }
+
         protected override void EndProcessing()
         {
+            if (IsStore(Path))
+            {
+                ListStore();
+                return;
+            }
+
             string root = ToFileSystemPath(Path);
             RequireBackupRoot(root);
             if (Partial)
@@ -59,6 +74,33 @@ namespace B1Backup.Commands
             }
 
             foreach (var backup in backups)
+            {
+                WriteObject(backup);
+            }
+        }
+
+        private void ListStore()
+        {
+            if (Partial)
+            {
+                // A blob store has no partial files: an unfinished upload is uncommitted blocks, which the service discards.
+                WriteVerbose($"{Path}: a store keeps no partial backups; an interrupted upload leaves uncommitted blocks that expire on their own.");
+                return;
+            }
+
+            IReadOnlyList<BackupInfo> listed;
+            try
+            {
+                listed = new StoredBackups(BackupLocations.OpenRoot(Path, Credentials(StorageConnectionString, StorageAccountKey))).List(DateTime.Now, default);
+            }
+            catch (B1BackupException e)
+            {
+                ThrowEngineError(e, Path);
+                return;
+            }
+
+            var backups = new BackupFilter(Environment, Database).Apply(listed);
+            foreach (var backup in Latest ? BackupFilter.LatestOfEach(backups) : backups)
             {
                 WriteObject(backup);
             }

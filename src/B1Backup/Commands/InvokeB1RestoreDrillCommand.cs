@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Drill;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
@@ -78,9 +79,27 @@ namespace B1Backup.Commands
         [Parameter]
         public SwitchParameter TrustStoredCode { get; set; }
 
+        [Parameter]
+        public string? StorageConnectionString { get; set; }
+
+        [Parameter]
+        public string? StorageAccountKey { get; set; }
+
         protected override void ProcessRecord()
         {
-            BackupInfo? backup = ParameterSetName == "Path" ? Describe(ToFileSystemPath(Path)) : Newest();
+            string location = ParameterSetName == "Path" ? Path : BackupRoot;
+            StoredBackups? store = null;
+            string? key = null;
+            BackupInfo? backup;
+            if (IsStore(location))
+            {
+                backup = FindStored(location, out store, out key);
+            }
+            else
+            {
+                backup = ParameterSetName == "Path" ? Describe(ToFileSystemPath(Path)) : Newest();
+            }
+
             if (backup == null)
             {
                 return;
@@ -102,7 +121,13 @@ namespace B1Backup.Commands
             DrillResult result;
             try
             {
-                result = RestoreDrill.Run(backup, settings, options, Log, cancel.Token);
+                result = store != null ? RestoreDrill.RunFromStore(store, key!, settings, options, Log, cancel.Token) : RestoreDrill.Run(backup, settings, options, Log, cancel.Token);
+            }
+            catch (B1BackupException e) when (store != null)
+            {
+                // The copy out of the store failed (unreachable, changed): nothing was restored.
+                WriteEngineError(e, backup.FullName);
+                return;
             }
             finally
             {
@@ -133,6 +158,39 @@ namespace B1Backup.Commands
             catch (B1BackupException e)
             {
                 WriteEngineError(e, path);
+                return null;
+            }
+        }
+
+        /// <summary>The backup -Path names in a store, or the newest matching one under -BackupRoot in a store.</summary>
+        private BackupInfo? FindStored(string location, out StoredBackups? store, out string? key)
+        {
+            store = null;
+            key = null;
+            try
+            {
+                var credentials = Credentials(StorageConnectionString, StorageAccountKey);
+                if (ParameterSetName == "Path")
+                {
+                    (store, key) = BackupLocations.OpenBackup(location, credentials);
+                    return store.Describe(key, DateTime.Now, cancel.Token);
+                }
+
+                store = new StoredBackups(BackupLocations.OpenRoot(location, credentials));
+                var newest = new BackupFilter(new[] { Environment }, new[] { BackupDatabase }).Apply(store.List(DateTime.Now, cancel.Token)).FirstOrDefault();
+                if (newest == null)
+                {
+                    WriteEngineError(new B1BackupException("NoBackupToDrill", FailureKind.NotFound,
+                        $"No backup of environment '{Environment}' and database '{BackupDatabase}' under '{location}'. List them with Get-B1Backup."), location);
+                    return null;
+                }
+
+                key = StoredBackups.KeyOf(newest.Environment, newest.Name);
+                return newest;
+            }
+            catch (B1BackupException e)
+            {
+                WriteEngineError(e, location);
                 return null;
             }
         }

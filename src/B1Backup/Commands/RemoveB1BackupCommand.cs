@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using B1Backup.Core;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
@@ -30,10 +31,24 @@ namespace B1Backup.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        [Parameter]
+        public string? StorageConnectionString { get; set; }
+
+        [Parameter]
+        public string? StorageAccountKey { get; set; }
+
+        private RetentionRule? storeRetention;
+
         protected override void ProcessRecord()
         {
             foreach (string input in Path)
             {
+                if (IsStore(input))
+                {
+                    RemoveStored(input);
+                    continue;
+                }
+
                 string path = ToFileSystemPath(input);
                 if (!File.Exists(path))
                 {
@@ -80,6 +95,53 @@ namespace B1Backup.Commands
                 {
                     WriteObject(backup);
                 }
+            }
+        }
+
+        private void RemoveStored(string location)
+        {
+            var now = DateTime.Now;
+            var credentials = Credentials(StorageConnectionString, StorageAccountKey);
+            try
+            {
+                var (backups, key) = BackupLocations.OpenBackup(location, credentials);
+                var backup = backups.Describe(key, now, default);
+                // The newest good backup of its group, looked up once per group in the store it is in.
+                storeRetention ??= new RetentionRule(
+                    b => b.FullName.Substring(0, b.FullName.LastIndexOf('/')),
+                    b => BackupLocations.OpenBackup(b.FullName, credentials).Backups.NewestGood(b.Environment, b.Database, now, default));
+                if (backup.LockedBecause != null)
+                {
+                    WriteWarning($"'{backup.Name}' is locked by the store ({backup.LockedBecause}); it is kept until the lock ends.");
+                    return;
+                }
+
+                if (!Force && storeRetention.MustKeep(backup))
+                {
+                    WriteWarning(RetentionRule.KeptBecause(backup) + " Pass -Force to delete it anyway.");
+                    return;
+                }
+
+                if (!ShouldProcess(backup.FullName, "Remove backup and its .sha256 and manifest"))
+                {
+                    return;
+                }
+
+                backups.Delete(key, default);
+                WriteVerbose($"Removed {backup.FullName} and its sidecars.");
+                if (PassThru)
+                {
+                    WriteObject(backup);
+                }
+            }
+            catch (ObjectLockedException e)
+            {
+                // A retention lock doing its job is not a failure: one warning, and the rest go on.
+                WriteWarning(e.Message);
+            }
+            catch (B1BackupException e)
+            {
+                WriteEngineError(e, location);
             }
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using B1Backup.Core;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Restore;
 using B1Backup.Core.Store;
 
@@ -68,9 +69,60 @@ namespace B1Backup.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        [Parameter]
+        public string? StorageConnectionString { get; set; }
+
+        [Parameter]
+        public string? StorageAccountKey { get; set; }
+
         protected override void ProcessRecord()
         {
-            string path = ToFileSystemPath(Path);
+            if (!IsStore(Path))
+            {
+                RestoreFrom(ToFileSystemPath(Path), null);
+                return;
+            }
+
+            // From a store: one verified copy in a private temporary folder, restored as a local file is
+            // (its checksum checked again before anything is touched), then deleted.
+            string local;
+            string shown;
+            try
+            {
+                var (backups, key) = BackupLocations.OpenBackup(Path, Credentials(StorageConnectionString, StorageAccountKey));
+                shown = backups.Store.Describe(key);
+                using var progress = new ProgressReporter<(long Read, long Total)>(this, 2, "Restore-B1Database", (p, record) =>
+                {
+                    record.Activity = "Downloading the backup";
+                    record.StatusDescription = $"{p.Read / 1048576.0:N1} of {p.Total / 1048576.0:N1} MB";
+                    record.PercentComplete = p.Total > 0 ? (int)(p.Read * 100 / p.Total) : -1;
+                    return true;
+                });
+                local = BackupLocations.DownloadToScratch(backups, key, (read, total) => progress.Report((read, total)), Log, cancel.Token);
+            }
+            catch (B1BackupException e)
+            {
+                WriteEngineError(e, Path);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                RestoreFrom(local, shown);
+            }
+            finally
+            {
+                BackupLocations.DeleteScratch(local);
+            }
+        }
+
+        /// <summary>Restores a local file; <paramref name="shown"/> is where it came from when that was a store.</summary>
+        private void RestoreFrom(string path, string? shown)
+        {
             RestorePlan plan;
             using (var checking = NewProgress("Checking the backup"))
             {
@@ -120,6 +172,7 @@ namespace B1Backup.Commands
             {
                 var result = RestoreEngine.Execute(plan, settings, target, progress, Log, cancel.Token, InPlace ? RestoreMode.InPlace : RestoreMode.Staged,
                     new RestoreOptions { KeepDefiners = KeepDefiners, TrustStoredCode = TrustStoredCode, SwapLockWaitSeconds = SwapLockWaitSeconds });
+                result.Path = shown ?? result.Path;
                 WriteObject(result);
                 if (!result.Verified)
                 {

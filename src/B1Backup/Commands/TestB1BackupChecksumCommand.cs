@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using B1Backup.Core;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
@@ -34,12 +36,31 @@ namespace B1Backup.Commands
             encryptionKey = ReadEncryptionKey();
         }
 
+        [Parameter]
+        public string? StorageConnectionString { get; set; }
+
+        [Parameter]
+        public string? StorageAccountKey { get; set; }
+
         protected override void ProcessRecord()
         {
             foreach (string file in ResolvePaths())
             {
                 ChecksumResult result;
-                if (Deep)
+                if (IsStore(file))
+                {
+                    try
+                    {
+                        result = VerifyStored(file);
+                    }
+                    catch (B1BackupException e)
+                    {
+                        WriteEngineError(e, file);
+                        allPassed = false;
+                        continue;
+                    }
+                }
+                else if (Deep)
                 {
                     ProgressReporter<(long Read, long Total)>? reporter = null;
                     using var progress = reporter = new ProgressReporter<(long Read, long Total)>(this, 3, "Test-B1BackupChecksum -Deep", (p, record) =>
@@ -78,11 +99,44 @@ namespace B1Backup.Commands
         /// reported, not thrown. A file that exists under its literal name is taken as named, even
         /// with brackets in it: that is what a piped backup object (FullName) means.
         /// </summary>
+        /// <summary>
+        /// A backup in a store is hashed as it streams. -Deep and signatures need the local checks, so a
+        /// backup that passes is then copied to a private temporary folder, checked there and deleted.
+        /// </summary>
+        private ChecksumResult VerifyStored(string location)
+        {
+            var (backups, backupKey) = BackupLocations.OpenBackup(location, Credentials(StorageConnectionString, StorageAccountKey));
+            var streamed = backups.Verify(backupKey, default);
+            if (!streamed.Passed || (!Deep && key == null))
+            {
+                return streamed;
+            }
+
+            string local = BackupLocations.DownloadToScratch(backups, backupKey, null, Log, default);
+            try
+            {
+                var result = Deep ? DeepVerifier.Verify(local, null, key, encryptionKey) : ChecksumVerifier.Verify(local, key);
+                string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(local))!;
+                result.Message = result.Message.Replace(local, streamed.FullName).Replace(folder, "(temporary copy)");
+                result.FullName = streamed.FullName;
+                result.ChecksumPath = streamed.ChecksumPath;
+                return result;
+            }
+            finally
+            {
+                BackupLocations.DeleteScratch(local);
+            }
+        }
+
         private IEnumerable<string> ResolvePaths()
         {
             foreach (string path in Path)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(path) && !File.Exists(ToFileSystemPath(path)))
+                if (IsStore(path))
+                {
+                    yield return path;
+                }
+                else if (WildcardPattern.ContainsWildcardCharacters(path) && !File.Exists(ToFileSystemPath(path)))
                 {
                     foreach (string resolved in GetResolvedProviderPathFromPSPath(path, out _))
                     {

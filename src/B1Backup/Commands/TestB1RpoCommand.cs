@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using B1Backup.Core;
 using B1Backup.Core.Drill;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Commands
@@ -37,19 +40,48 @@ namespace B1Backup.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        [Parameter]
+        public string? StorageConnectionString { get; set; }
+
+        [Parameter]
+        public string? StorageAccountKey { get; set; }
+
         protected override void EndProcessing()
         {
-            string root = ToFileSystemPath(Path);
-            bool rootExists = System.IO.Directory.Exists(root);
-            if (rootExists)
+            string root = ToLocation(Path);
+            bool rootExists;
+            IEnumerable<BackupInfo> listed;
+            Func<BackupInfo, bool>? passesChecksum = null;
+            if (IsStore(root))
             {
-                RequireBackupRoot(root);
+                // An empty or missing prefix in a store lists nothing; the status below says so.
+                try
+                {
+                    var store = new StoredBackups(BackupLocations.OpenRoot(root, Credentials(StorageConnectionString, StorageAccountKey)));
+                    listed = store.List(DateTime.Now, default);
+                    passesChecksum = b => store.Verify(StoredBackups.KeyOf(b.Environment, b.Name), default).Passed;
+                }
+                catch (B1BackupException e)
+                {
+                    ThrowEngineError(e, root);
+                    return;
+                }
+
+                rootExists = true;
+            }
+            else
+            {
+                rootExists = System.IO.Directory.Exists(root);
+                if (rootExists)
+                {
+                    RequireBackupRoot(root);
+                }
+
+                listed = rootExists ? BackupStore.List(root, DateTime.Now) : Enumerable.Empty<BackupInfo>();
             }
 
-            var backups = rootExists
-                ? new BackupFilter(new[] { Environment }, new[] { Database }).Apply(BackupStore.List(root, DateTime.Now))
-                : Enumerable.Empty<BackupInfo>();
-            var statuses = RpoCheck.Evaluate(backups, MaxAge).ToList();
+            var backups = new BackupFilter(new[] { Environment }, new[] { Database }).Apply(listed);
+            var statuses = (passesChecksum == null ? RpoCheck.Evaluate(backups, MaxAge) : RpoCheck.Evaluate(backups, MaxAge, passesChecksum)).ToList();
             if (statuses.Count == 0)
             {
                 // Nothing found is never "all green": it is a failing status of what was asked about.
@@ -76,7 +108,7 @@ namespace B1Backup.Commands
                 if (!status.Passed)
                 {
                     // A runbook with -ErrorAction Stop (or $ErrorActionPreference = 'Stop') stops here.
-                    WriteEngineError(new B1Backup.Core.B1BackupException("RpoNotMet", B1Backup.Core.FailureKind.InvalidData, $"{status.Environment}/{status.Database}: {status.Message}"), status);
+                    WriteEngineError(new B1BackupException("RpoNotMet", FailureKind.InvalidData, $"{status.Environment}/{status.Database}: {status.Message}"), status);
                 }
             }
         }
