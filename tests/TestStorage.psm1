@@ -77,7 +77,12 @@ function Stop-B1TestAzurite {
     process {
         if (-not $Azurite) { return }
         if ($Azurite.Process -and -not $Azurite.Process.HasExited) {
-            $Azurite.Process.Kill($true)
+            if ($KeepData) {
+                # A service shut down, not a crash of the emulator: Azurite saves its metadata on SIGTERM.
+                & kill -TERM $Azurite.Process.Id
+                $Azurite.Process.WaitForExit(15000) | Out-Null
+            }
+            if (-not $Azurite.Process.HasExited) { $Azurite.Process.Kill($true) }
             $Azurite.Process.WaitForExit(10000) | Out-Null
         }
         if (-not $KeepData -and $Azurite.Root -and (Test-Path -LiteralPath $Azurite.Root)) {

@@ -16,6 +16,12 @@ namespace B1Backup.Core.Remote
     {
         public static BackupResult Run(BackupRequest request, StoredBackups destination, IProgress<BackupProgress>? progress, Action<string> log, CancellationToken cancel)
         {
+            // The store must take a write before the database is read: a wrong key or an unreachable
+            // service fails in a second, not after the whole backup.
+            string probe = request.Environment + "/.b1backup-write-test-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            destination.Store.WriteText(probe, string.Empty, cancel);
+            destination.Store.Delete(probe, cancel);
+
             string scratch = Path.Combine(Path.GetTempPath(), "b1backup-" + Guid.NewGuid().ToString("N").Substring(0, 12));
             Directory.CreateDirectory(scratch);
             FileProtection.RestrictDirectory(scratch);
