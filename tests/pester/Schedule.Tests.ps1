@@ -160,3 +160,53 @@ Describe 'Register-B1BackupSchedule on Linux' -Skip:(-not $IsLinux) {
         }
     }
 }
+
+Describe 'A schedule that writes straight to Azure Blob Storage' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../TestStorage.psm1') -Force
+        $script:azurite = Start-B1TestAzurite
+        $script:storeName = 'B1Backup-store-' + [guid]::NewGuid().ToString('n').Substring(0, 6)
+        $script:storeDatabase = New-TestDatabase
+        Invoke-TestSql -Database $storeDatabase -Sql 'CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);' | Out-Null
+        $script:location = "$($azurite.Endpoint)/sched$([guid]::NewGuid().ToString('n').Substring(0, 8))/backups"
+        # An expired backup in the store, which the job's retention must remove.
+        $old = New-LegacyBackup -Root (Join-Path $TestDrive 'old') -Environment production -Database $storeDatabase -Timestamp (Get-Date).AddDays(-40)
+        $script:expired = Copy-B1Backup -Path $old.FullName -Destination $location -StorageConnectionString $azurite.ConnectionString
+        # The job's credentials come from its environment file, as cron would give them.
+        $script:storeEnvFile = Join-Path $TestDrive 'store.env'
+        Set-Content -Path $storeEnvFile -Value @(
+            "DATABASE_URL='$($server.Url -replace '/\?', "/$($storeDatabase)?")'"
+            "AZURE_STORAGE_CONNECTION_STRING='$($azurite.ConnectionString)'"
+        )
+        & chmod 600 $storeEnvFile
+    }
+
+    AfterAll {
+        Get-B1BackupSchedule -Name $storeName | Unregister-B1BackupSchedule -Confirm:$false
+        Stop-B1TestAzurite $azurite
+        Remove-TestDatabase $storeDatabase
+    }
+
+    It 'registers after a dry run that wrote to the store, then backs up there, applies retention and drills from cron' {
+        $plan = Register-B1BackupSchedule -Name $storeName -Environment production -Path $location -EnvironmentFile $storeEnvFile -DrillEveryDays 1 -Confirm:$false
+        $plan.CronLine | Should -Match "# B1Backup schedule: $storeName$"
+        $said = Invoke-AsCron $plan.CronLine
+        $LASTEXITCODE | Should -Be 0 -Because $said
+        $backups = @(Get-B1Backup -Path $location -StorageConnectionString $azurite.ConnectionString)
+        $backups.Count | Should -Be 1
+        $backups[0].Database | Should -Be $storeDatabase
+        $backups[0].Name | Should -Not -Be $expired.Name
+        $schedule = Get-B1BackupSchedule -Name $storeName
+        $schedule.LastResult | Should -Be 'OK'
+        $schedule.LastMessage | Should -Match 'removed 1'
+        $schedule.LastMessage | Should -Match 'drill passed'
+        Get-Content -Raw (Get-Item $schedule.DefinitionPath) | Should -Not -Match 'AccountKey'
+    }
+
+    It 'refuses a SAS token in the path, which its definition would keep' {
+        $err = $null
+        try { Register-B1BackupSchedule -Name "$storeName-sas" -Environment production -Path ($location + '?sv=2023-11-03&sig=abc') -EnvironmentFile $storeEnvFile -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Match '^ScheduleTokenInPath'
+        Get-B1BackupSchedule -Name "$storeName-sas" | Should -BeNullOrEmpty
+    }
+}

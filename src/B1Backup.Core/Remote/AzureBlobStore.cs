@@ -83,6 +83,13 @@ namespace B1Backup.Core.Remote
             return new BlobReadStream(download.Content, Describe(key));
         }
 
+        public Stream OpenReadStart(string key, long bytes, CancellationToken cancel)
+        {
+            var options = new BlobDownloadOptions { Range = new Azure.HttpRange(0, bytes) };
+            var download = Call("read", key, () => container.GetBlobClient(FullKey(key)).DownloadStreaming(options, cancel).Value);
+            return new BlobReadStream(download.Content, Describe(key));
+        }
+
         public string? ReadText(string key, long maxBytes, CancellationToken cancel)
         {
             var found = Find(key, cancel);

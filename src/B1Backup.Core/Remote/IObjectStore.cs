@@ -22,6 +22,9 @@ namespace B1Backup.Core.Remote
 
         Stream OpenRead(string key, CancellationToken cancel);
 
+        /// <summary>At most the first <paramref name="bytes"/> bytes of an object (a dump's header), without fetching the rest.</summary>
+        Stream OpenReadStart(string key, long bytes, CancellationToken cancel);
+
         /// <summary>A small object's text, or null when there is none; one larger than <paramref name="maxBytes"/> is refused.</summary>
         string? ReadText(string key, long maxBytes, CancellationToken cancel);
 

@@ -48,6 +48,8 @@ namespace B1Backup.Core.Remote
         public Stream OpenRead(string key, CancellationToken cancel) =>
             new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 
+        public Stream OpenReadStart(string key, long bytes, CancellationToken cancel) => OpenRead(key, cancel);
+
         public string? ReadText(string key, long maxBytes, CancellationToken cancel)
         {
             var info = new FileInfo(PathOf(key));

@@ -200,6 +200,13 @@ namespace B1Backup.Core.Remote
             };
             if (!hasManifest)
             {
+                // A dump made by another tool (the old scripts' mariadb-dump | gzip): its header names the database.
+                if (data.Size > 0)
+                {
+                    using var start = Store.OpenReadStart(data.Key, 64 << 10, cancel);
+                    BackupStore.ReadDumpHeader(start, compression, backup);
+                }
+
                 return backup;
             }
 

@@ -7,6 +7,7 @@ using System.Threading;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Drill;
 using B1Backup.Core.Engine;
+using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Schedule
@@ -20,17 +21,21 @@ namespace B1Backup.Core.Schedule
             var started = System.Diagnostics.Stopwatch.StartNew();
             try
             {
+                // A store's credentials come from the job's environment (its environment file, a managed identity).
+                var store = StoreOf(definition);
                 foreach (string database in Databases(definition, settings))
                 {
-                    var request = new BackupRequest(settings.WithDatabase(database), definition.BackupRoot, definition.Environment);
-                    outcome.Backups.Add(BackupEngine.Run(request, null, log, cancel));
+                    var request = new BackupRequest(settings.WithDatabase(database), store == null ? definition.BackupRoot : Path.GetTempPath(), definition.Environment);
+                    outcome.Backups.Add(store == null ? BackupEngine.Run(request, null, log, cancel) : StoreBackup.Run(request, store, null, log, cancel));
                 }
 
-                outcome.Removed = ApplyRetention(definition, log);
+                outcome.Removed = store == null ? ApplyRetention(definition, log) : ApplyRetention(definition, store, log, cancel);
                 if (DrillIsDue(definition, DateTimeOffset.Now))
                 {
-                    var newest = BackupStore.Describe(outcome.Backups[0].FullName, DateTime.Now);
-                    outcome.Drill = RestoreDrill.Run(newest, settings.WithDatabase(null), new DrillOptions(), log, cancel);
+                    var newBackup = outcome.Backups[0];
+                    outcome.Drill = store == null
+                        ? RestoreDrill.Run(BackupStore.Describe(newBackup.FullName, DateTime.Now), settings.WithDatabase(null), new DrillOptions(), log, cancel)
+                        : RestoreDrill.RunFromStore(store, StoredBackups.KeyOf(newBackup.Environment, newBackup.Name), settings.WithDatabase(null), new DrillOptions(), log, cancel);
                     if (!outcome.Drill.Passed)
                     {
                         throw new B1BackupException("ScheduledDrillFailed", FailureKind.InvalidData,
@@ -68,6 +73,15 @@ namespace B1Backup.Core.Schedule
         /// </summary>
         public static IReadOnlyList<string> DryRun(ScheduleDefinition definition, ConnectionSettings settings)
         {
+            var store = StoreOf(definition);
+            if (store != null)
+            {
+                string key = ".b1backup-dry-run-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+                store.Store.WriteText(key, "probe", default);
+                store.Store.Delete(key, default);
+                return CheckDatabases(definition, settings);
+            }
+
             string probe = Path.Combine(definition.BackupRoot, ".b1backup-dry-run-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             try
             {
@@ -82,6 +96,11 @@ namespace B1Backup.Core.Schedule
                 { Target = definition.BackupRoot };
             }
 
+            return CheckDatabases(definition, settings);
+        }
+
+        private static IReadOnlyList<string> CheckDatabases(ScheduleDefinition definition, ConnectionSettings settings)
+        {
             var databases = Databases(definition, settings);
             foreach (string database in databases)
             {
@@ -119,6 +138,42 @@ namespace B1Backup.Core.Schedule
 
             return removed;
         }
+
+        /// <summary>As above, in a store: deleted data first; a locked backup is kept and logged, not an error.</summary>
+        private static int ApplyRetention(ScheduleDefinition definition, StoredBackups store, Action<string> log, CancellationToken cancel)
+        {
+            var now = DateTime.Now;
+            int removed = 0;
+            var rule = new RetentionRule(b => b.Environment + "/" + (b.Database ?? string.Empty), b => store.NewestGood(b.Environment, b.Database, now, cancel));
+            foreach (var backup in store.List(now, cancel).Where(b => b.Environment == definition.Environment && b.Age > TimeSpan.FromDays(definition.EffectiveRetentionDays)))
+            {
+                if (backup.LockedBecause != null || rule.MustKeep(backup))
+                {
+                    log($"Kept {backup.Name}: {backup.LockedBecause ?? "the newest good backup of " + backup.Database}.");
+                    continue;
+                }
+
+                try
+                {
+                    store.Delete(StoredBackups.KeyOf(backup.Environment, backup.Name), cancel);
+                }
+                catch (ObjectLockedException e)
+                {
+                    log(e.Message);
+                    continue;
+                }
+
+                log($"Removed {backup.Name} (older than {definition.EffectiveRetentionDays} days).");
+                removed++;
+            }
+
+            return removed;
+        }
+
+        private static StoredBackups? StoreOf(ScheduleDefinition definition) =>
+            BackupLocations.IsRemote(definition.BackupRoot)
+                ? new StoredBackups(BackupLocations.OpenRoot(definition.BackupRoot, BlobCredentials.Resolve(null, null)))
+                : null;
 
         private static string DrillStampPath(ScheduleDefinition definition) => Path.ChangeExtension(definition.LogPath, ".last-drill");
 

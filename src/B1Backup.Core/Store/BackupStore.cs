@@ -133,10 +133,23 @@ namespace B1Backup.Core.Store
         /// <summary>mysqldump and mariadb-dump name the host, database and server version in their first lines.</summary>
         private static void ReadDumpHeader(string path, CompressionKind compression, BackupInfo backup)
         {
-            string header;
             try
             {
                 using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+                ReadDumpHeader(file, compression, backup);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // An unreadable file is listed without what its header would have said.
+            }
+        }
+
+        /// <summary>Fills the database, host and server version from the first lines of a mariadb-dump or mysqldump file.</summary>
+        internal static void ReadDumpHeader(Stream file, CompressionKind compression, BackupInfo backup)
+        {
+            string header;
+            try
+            {
                 using Stream content = Archive.ArchiveReader.OpenContent(file, compression);
 
                 byte[] buffer = new byte[4096];

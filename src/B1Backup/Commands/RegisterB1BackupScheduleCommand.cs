@@ -71,11 +71,18 @@ namespace B1Backup.Commands
             string environment = Environment ?? Environments.FromVariable() ?? "development";
             string name = Name ?? "B1Backup-" + environment;
             string home = ScheduleStore.Home();
+            if (IsStore(Path) && B1Backup.Core.Remote.BlobPath.LooksLikeBlobPath(Path) && Path.Contains('?'))
+            {
+                // The definition is a file; a token in it would be a secret at rest.
+                ThrowEngineError(new B1BackupException("ScheduleTokenInPath", FailureKind.InvalidArgument,
+                    "A schedule's -Path is stored in its definition, so it cannot carry a SAS token. Put the credential in the -EnvironmentFile instead, as AZURE_STORAGE_CONNECTION_STRING (BlobEndpoint=...;SharedAccessSignature=...) or AZURE_STORAGE_KEY, or give the job a managed identity."));
+            }
+
             var definition = new ScheduleDefinition
             {
                 Name = name,
                 Environment = environment,
-                BackupRoot = ToFileSystemPath(Path),
+                BackupRoot = ToLocation(Path),
                 Databases = Database ?? Array.Empty<string>(),
                 At = At,
                 RetentionDays = RetentionDays,
