@@ -16,7 +16,13 @@ function Install-B1Azurite {
     $entry = Join-Path $folder 'node_modules/azurite/dist/src/blob/main.js'
     if (Test-Path $entry) { return (Resolve-Path $entry).Path }
     if (-not (Get-Command npm -ErrorAction SilentlyContinue)) {
-        throw 'Node.js and npm are needed for the Azure Blob Storage tests (Debian: apt-get install nodejs npm).'
+        if (-not ($IsLinux -and (& id -u) -eq '0' -and (Test-Path /etc/debian_version))) {
+            throw 'Node.js and npm are needed for the Azure Blob Storage tests (Debian: apt-get install nodejs npm).'
+        }
+        Write-Host 'Installing Node.js and npm from Debian...'
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get install -y -qq nodejs npm | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "apt-get install nodejs npm failed with exit code $LASTEXITCODE." }
     }
     $null = New-Item -ItemType Directory -Force -Path $folder
     Write-Host "Installing Azurite $script:AzuriteVersion from npm..."

@@ -162,3 +162,60 @@ Describe 'Backups in Azure Blob Storage' {
         { Get-B1Backup -Path s3://bucket/backups -ErrorAction Stop } | Should -Throw -ErrorId 'S3NotSupported,B1Backup.Commands.GetB1BackupCommand'
     }
 }
+
+Describe 'Assembly isolation from the Az modules' {
+    It 'works in a session where an older Azure.Storage.Blobs and Azure.Core were loaded first, and leaves them working' {
+        $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+        # Restoring the test project downloads these (PackageDownload): the storage SDK an Az.Storage of 2023 loads.
+        $other = @(
+            'system.memory.data/1.0.2/lib/netstandard2.0/System.Memory.Data.dll'
+            'system.io.hashing/6.0.0/lib/net6.0/System.IO.Hashing.dll'
+            'azure.core/1.36.0/lib/net6.0/Azure.Core.dll'
+            'azure.storage.common/12.18.1/lib/net6.0/Azure.Storage.Common.dll'
+            'azure.storage.blobs/12.19.1/lib/net6.0/Azure.Storage.Blobs.dll'
+        ) | ForEach-Object { Join-Path $packages $_ }
+        $other | ForEach-Object { $_ | Should -Exist }
+        $child = Join-Path $TestDrive 'azure-isolation.ps1'
+        Set-Content -Path $child -Value @'
+param([string] $ModulePath, [string] $OtherAssemblies, [string] $DatabaseUrl, [string] $Location, [string] $ConnectionString)
+$ErrorActionPreference = 'Stop'
+$OtherAssemblies -split ',' | ForEach-Object { Add-Type -Path $_ }
+function Invoke-OtherModule {
+    # What Az.Storage does with its SDK: list the account's containers.
+    $service = [Azure.Storage.Blobs.BlobServiceClient]::new($ConnectionString)
+    @($service.GetBlobContainers() | ForEach-Object Name).Count
+}
+$before = Invoke-OtherModule
+Import-Module $ModulePath
+$backup = Backup-B1Database -ConnectionString $DatabaseUrl -Path $Location -Environment isolation -StorageConnectionString $ConnectionString
+$check = Test-B1BackupChecksum -Path $backup.FullName -StorageConnectionString $ConnectionString
+$after = Invoke-OtherModule
+$cores = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Azure.Core' } | ForEach-Object {
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_)
+    [pscustomobject]@{
+        Version = $_.GetName().Version.ToString()
+        Context = if ($context -eq [System.Runtime.Loader.AssemblyLoadContext]::Default) { 'Default' } else { $context.GetType().FullName }
+    }
+}
+[pscustomobject]@{ Before = $before; After = $after; Passed = $check.Passed; Cores = @($cores) } | ConvertTo-Json -Depth 4
+'@
+        Push-Location (Join-Path $PSScriptRoot '../..')   # dotnet pwsh needs the repository's tool manifest
+        try {
+            $json = & dotnet pwsh -NoProfile -NonInteractive -File $child -ModulePath (Resolve-Path './B1Backup.psd1').Path `
+                -OtherAssemblies ($other -join ',') -DatabaseUrl $url -Location (New-Location) -ConnectionString $cs 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($json -join "`n")
+            $result = ($json -join "`n") | ConvertFrom-Json
+            $result.Before | Should -BeGreaterThan 0
+            $result.After | Should -Be ($result.Before + 1)
+            $result.Passed | Should -BeTrue
+            $theirs = @($result.Cores | Where-Object Version -Like '1.36.*')
+            $ours = @($result.Cores | Where-Object Context -EQ 'B1Backup.Loader.EngineLoadContext')
+            $theirs.Count | Should -Be 1
+            $theirs[0].Context | Should -Be 'Default'
+            $ours.Count | Should -Be 1
+            $ours[0].Version | Should -Not -BeLike '1.36.*'
+        } finally {
+            Pop-Location
+        }
+    }
+}
