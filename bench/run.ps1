@@ -14,7 +14,11 @@ prompt or a runbook would); the other tools run as whole processes. Every tool c
 way, TCP to 127.0.0.1 with TLS and the server's certificate checked against its CA; each job must
 raise the server's Ssl_accepts or the bench stops. Also measured: compressed
 sizes, and the peak memory (RSS) of this process during our backup, on one table and on one 4x
-larger. Prints a table of times and ratios and writes it as JSON and an SVG chart under bench/results.
+larger. Then, unless -SkipStorage, the first data set once more against Azure Blob Storage (a
+local Azurite, started by the bench): Backup-B1Database into the store against the same backup to a
+folder, and Restore-B1Database from the store against the restore from the local file, with the peak
+memory of the backup to the store. Prints a table of times and ratios and writes it as JSON and an
+SVG chart under bench/results.
 
 .EXAMPLE
 dotnet pwsh ./bench/run.ps1
@@ -35,7 +39,9 @@ param(
     [ValidateSet('Sysbench', 'Employees', 'Both')]
     [string] $DataSet = 'Both',
     # Employees in the employees-like set; its other tables follow (about 13 rows per employee, 3.9M rows at 300,000).
-    [int] $EmployeeCount = 300000
+    [int] $EmployeeCount = 300000,
+    # Leave out the Azure Blob Storage comparison (it starts Azurite, from npm).
+    [switch] $SkipStorage
 )
 
 $ErrorActionPreference = 'Stop'
@@ -263,6 +269,52 @@ try {
         foreach ($row in $bySet[$setName].Placements[$placements[0]].Ratios) { [pscustomobject]@{ Label = "${setName}: $($row.Label)"; Ratio = $row.Ratio; Target = $row.Target } }
     }
 
+    $storage = $null
+    if (-not $SkipStorage) {
+        # The same backup and restore, against a folder and against a local Azurite, on shared cores.
+        Import-Module (Join-Path $root 'tests/TestStorage.psm1') -Force
+        $azurite = Start-B1TestAzurite
+        try {
+            $setName = @($sets.Keys)[0]
+            $db = $sets[$setName].Database
+            $setUrl = $url -replace '/sbtest\?', "/${db}?"
+            $store = "$($azurite.Endpoint)/bench$([guid]::NewGuid().ToString('n').Substring(0, 8))/backups"
+            Write-Host "Storage: $setName to a folder and to Azurite ($store)"
+            $storeTimes = [ordered]@{}
+            foreach ($name in 'backup to folder', 'backup to Azurite', 'restore from file', 'restore from Azurite') { $storeTimes[$name] = [System.Collections.Generic.List[double]]::new() }
+            $storePeak = 0
+            for ($round = 1; $round -le $Rounds; $round++) {
+                Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
+                $local = $null; $remote = $null
+                $storeTimes['backup to folder'].Add((Invoke-Timed { $script:local = Backup-B1Database -ConnectionString $setUrl -Path "$work/b1" -Environment bench } -Name 'backup to folder'))
+                Reset-PeakRss
+                $storeTimes['backup to Azurite'].Add((Invoke-Timed { $script:remote = Backup-B1Database -ConnectionString $setUrl -Path $store -Environment bench -StorageConnectionString $azurite.ConnectionString } -Name 'backup to Azurite'))
+                $storePeak = [math]::Max($storePeak, (Get-PeakRss))
+                Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_b1; DROP DATABASE IF EXISTS r_b1az;'"
+                $storeTimes['restore from file'].Add((Invoke-Timed { $null = Restore-B1Database -ConnectionString $setUrl -Path $local.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'restore from file'))
+                $fromStore = $null
+                $storeTimes['restore from Azurite'].Add((Invoke-Timed { $script:fromStore = Restore-B1Database -ConnectionString $setUrl -Path $remote.FullName -TargetDatabase r_b1az -Confirm:$false -StorageConnectionString $azurite.ConnectionString } -Name 'restore from Azurite'))
+                if (-not $fromStore.Verified) { throw 'The restore from Azurite did not verify.' }
+                Write-Host ("  " + (($storeTimes.Keys | ForEach-Object { '{0} {1:N1}s' -f $_, $storeTimes[$_][-1] }) -join ', '))
+                Start-Sleep -Milliseconds 1100
+            }
+            $storeMedian = [ordered]@{}
+            foreach ($name in $storeTimes.Keys) { $storeMedian[$name] = Get-Median $storeTimes[$name].ToArray() }
+            $storage = [ordered]@{
+                DataSet = $sets[$setName].Description
+                MedianSeconds = $storeMedian
+                PeakRssBackupToStore = $storePeak
+                Ratios = @(
+                    [pscustomobject]@{ Label = "${setName}: backup to Azurite vs to a folder"; Ratio = $storeMedian['backup to Azurite'] / $storeMedian['backup to folder']; Target = 1.3 }
+                    [pscustomobject]@{ Label = "${setName}: restore from Azurite vs from a file"; Ratio = $storeMedian['restore from Azurite'] / $storeMedian['restore from file']; Target = 1.2 }
+                )
+            }
+            $ratios = @($ratios) + $storage.Ratios
+        } finally {
+            Stop-B1TestAzurite $azurite
+        }
+    }
+
     $memory = $null
     if (-not $SkipMemoryCheck) {
         Write-Host 'Memory: one table, then one 4x larger...'
@@ -284,6 +336,7 @@ try {
         Rounds       = $Rounds
         Ratios       = $ratios
         Memory       = $memory
+        Storage      = $storage
         DataSets     = $bySet
     }
 
@@ -306,6 +359,13 @@ try {
     }
     Write-Host ('Peak RSS of this PowerShell process: backup {0:N0} MB, restore {1:N0} MB' -f ($set.PeakRssBytes['backup'] / 1MB), ($set.PeakRssBytes['restore'] / 1MB))
     Write-Host ('Every job connected with TLS (new Ssl_accepts in its last round): ' + (($set.TlsConnections.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', '))
+    }
+    if ($storage) {
+        Write-Host ''
+        Write-Host "== Azure Blob Storage (Azurite on this machine), $($storage.DataSet), shared cores"
+        $storage.MedianSeconds.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Job = $_.Key; Seconds = [math]::Round($_.Value, 2) } } | Format-Table -AutoSize | Out-Host
+        $storage.Ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = "<= $($_.Target)"; Met = $_.Ratio -le $_.Target } } | Format-Table -AutoSize | Out-Host
+        Write-Host ('Peak RSS during the backup to Azurite: {0:N0} MB' -f ($storage.PeakRssBackupToStore / 1MB))
     }
     if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS {2:N0} MB' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB)) } }
 

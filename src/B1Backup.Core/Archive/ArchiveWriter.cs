@@ -8,6 +8,9 @@ namespace B1Backup.Core.Archive
     /// Writes a backup under a temporary name in the target folder, member by member, hashing the
     /// bytes as they leave, and publishes it under its final name only when complete and flushed to
     /// disk. Disposing an archive that was not completed deletes the partial file.
+    /// Streamed (a backup into a store), every byte also goes to an upload, which the caller commits
+    /// after its checks, and the local file keeps only the parts those checks read (header, schema,
+    /// objects, footer): the data parts are holes, so the backup is never on local disk whole.
     /// </summary>
     public sealed class ArchiveWriter : IDisposable
     {
@@ -15,17 +18,22 @@ namespace B1Backup.Core.Archive
 
         private readonly FileStream file;
         private readonly HashingStream hashing;
+        private readonly SparseTee? tee;
         private long uncompressed;
         private bool completed;
 
-        private ArchiveWriter(string finalPath)
+        private ArchiveWriter(string finalPath, Remote.IStagedUpload? upload)
         {
             FinalPath = finalPath;
             TemporaryPath = finalPath + PartialMarker + Guid.NewGuid().ToString("N").Substring(0, 8);
             file = new FileStream(TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             FileProtection.RestrictFile(TemporaryPath);
-            hashing = new HashingStream(file);
+            tee = upload != null ? new SparseTee(file, upload) : null;
+            hashing = new HashingStream((Stream?)tee ?? file);
         }
+
+        /// <summary>True when the archive goes to an upload and the local file holds only the definition parts.</summary>
+        public bool IsStreamed => tee != null;
 
         public string FinalPath { get; }
 
@@ -34,7 +42,7 @@ namespace B1Backup.Core.Archive
         /// <summary>Bytes written to the file so far: where the next member starts.</summary>
         public long Position => hashing.BytesWritten;
 
-        public static ArchiveWriter Create(string finalPath)
+        public static ArchiveWriter Create(string finalPath, Remote.IStagedUpload? upload = null)
         {
             if (File.Exists(finalPath))
             {
@@ -43,12 +51,17 @@ namespace B1Backup.Core.Archive
                 { Target = finalPath };
             }
 
-            return new ArchiveWriter(finalPath);
+            return new ArchiveWriter(finalPath, upload);
         }
 
         /// <summary>Appends one compressed member; returns the offset it starts at.</summary>
-        public long WriteMember(byte[] data, int count, long uncompressedLength)
+        public long WriteMember(byte[] data, int count, long uncompressedLength, string kind)
         {
+            if (tee != null)
+            {
+                tee.KeepLocally = kind != Store.MemberKind.Data;
+            }
+
             long offset = hashing.BytesWritten;
             hashing.Write(data, 0, count);
             uncompressed += uncompressedLength;
@@ -59,6 +72,12 @@ namespace B1Backup.Core.Archive
         public ArchiveResult Complete()
         {
             hashing.Flush();
+            if (tee != null)
+            {
+                // The file ends where the archive ends, even when its last bytes were a hole.
+                file.SetLength(hashing.BytesWritten);
+            }
+
             file.Flush(flushToDisk: true);
             var result = new ArchiveResult
             {

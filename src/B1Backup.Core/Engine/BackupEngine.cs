@@ -35,6 +35,8 @@ namespace B1Backup.Core.Engine
             var stopwatch = Stopwatch.StartNew();
             string folder = PrepareFolder(request.Root, request.Environment);
             string path = FreeName(folder, request, cancel, out DateTime timestamp);
+            // Uncommitted when this method leaves by an exception: nothing is then visible in the store.
+            using var upload = request.OpenUpload?.Invoke(request.Environment + "/" + System.IO.Path.GetFileName(path));
             log($"Environment: {request.Environment}");
             log($"Database: {database}");
             log($"Host: {settings.Server}");
@@ -87,11 +89,12 @@ namespace B1Backup.Core.Engine
                     manifest.Collation = catalog.Collation;
                     var work = PlanWork(catalog, session, manifest, request.ChunkBytes);
                     log($"{catalog.Tables.Count} tables in {work.Count(w => w.Chunk != null)} pieces, read by {readers} connection(s).");
-                    using var archive = ArchiveWriter.Create(path);
+                    using var archive = ArchiveWriter.Create(path, upload);
                     try
                     {
                         new MemberPipeline(work, session.Readers, request.Compression, archive, manifest, progress, cancel) { Cipher = cipher, MemberBytes = request.MemberBytes }.Run();
                         archiveResult = archive.Complete();
+                        upload?.Finish();
                     }
                     catch (IOException e) when (!(e.InnerException is MySqlException))
                     {
@@ -141,7 +144,7 @@ namespace B1Backup.Core.Engine
             log($"Backup size: {archiveResult.Size:N0} bytes ({archiveResult.UncompressedSize:N0} bytes of SQL)");
             log($"SHA-256: {archiveResult.Sha256} -> {checksumPath}");
             progress?.Report(new BackupProgress { Activity = "Verifying the backup", TablesDone = manifest.Tables.Count, TablesTotal = manifest.Tables.Count });
-            string? problem = VerifyWritten(path, archiveResult, manifest, cipher);
+            string? problem = VerifyWritten(path, archiveResult, manifest, cipher, streamed: upload != null);
             string? unrestorable = problem == null ? Restore.RestorePreparation.CheckRestorable(path, manifest, cipher, database) : null;
             if (unrestorable != null)
             {
@@ -158,7 +161,9 @@ namespace B1Backup.Core.Engine
 
             stopwatch.Stop();
             log(problem == null
-                ? "Verification: the file re-reads with the same SHA-256 and ends with its end marker."
+                ? upload != null
+                    ? "Verification: the store checked every block's MD5 as it arrived, the script ends with its end marker, and every definition reads as a restore would read it."
+                    : "Verification: the file re-reads with the same SHA-256 and ends with its end marker."
                 : $"Verification FAILED: {problem}.");
             log($"Duration: {stopwatch.Elapsed.TotalSeconds:N1} s");
             if (problem != null)
@@ -168,6 +173,8 @@ namespace B1Backup.Core.Engine
                 { Target = path };
             }
 
+            // Streamed into a store: visible there only now, every check passed (If-None-Match: a name taken meanwhile fails here).
+            upload?.Commit();
             return new BackupResult
             {
                 FullName = path,
@@ -261,10 +268,14 @@ namespace B1Backup.Core.Engine
             return items;
         }
 
-        /// <summary>Re-reads the file: the same SHA-256, and a last member that ends with the end marker.</summary>
-        private static string? VerifyWritten(string path, ArchiveResult written, BackupManifest manifest, MemberCipher? cipher)
+        /// <summary>
+        /// Re-reads the file: the same SHA-256, and a last member that ends with the end marker. A streamed
+        /// archive's file holds only its definition parts (the store checked each block's MD5 as it came),
+        /// so there only the end marker is read back.
+        /// </summary>
+        private static string? VerifyWritten(string path, ArchiveResult written, BackupManifest manifest, MemberCipher? cipher, bool streamed)
         {
-            if (ChecksumFile.ComputeSha256(path) != written.Sha256)
+            if (!streamed && ChecksumFile.ComputeSha256(path) != written.Sha256)
             {
                 return "the file re-reads with a different SHA-256";
             }

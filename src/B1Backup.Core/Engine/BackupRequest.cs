@@ -37,6 +37,12 @@ namespace B1Backup.Core.Engine
         /// <summary>When set, every member is encrypted (AES-256-GCM, key derived from these bytes) and the file ends in .enc.</summary>
         public byte[]? EncryptionKey { get; set; }
 
+        /// <summary>
+        /// For a backup into a store: opens the upload for a backup's key (<c>env/name</c>). The archive then
+        /// streams into it and keeps only its definition parts on disk; the upload is committed after the checks.
+        /// </summary>
+        internal Func<string, Remote.IStagedUpload>? OpenUpload { get; set; }
+
         /// <summary>The same request into another backup root.</summary>
         public BackupRequest WithRoot(string root) => new BackupRequest(Connection, root, Environment)
         {

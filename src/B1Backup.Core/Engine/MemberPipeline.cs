@@ -162,7 +162,7 @@ namespace B1Backup.Core.Engine
                 length = buffer.Length;
             }
 
-            long offset = archive.WriteMember(buffer, length, member.Uncompressed);
+            long offset = archive.WriteMember(buffer, length, member.Uncompressed, kind);
             manifest.Members.Add(new ManifestMember { Kind = kind, Table = table, Offset = offset, Length = length, UncompressedLength = member.Uncompressed, Rows = member.Rows });
         }
 

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
-using System.Threading.Tasks;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -19,10 +18,8 @@ namespace B1Backup.Core.Remote
     /// </summary>
     public sealed class AzureBlobStore : IObjectStore
     {
-        /// <summary>8 MB blocks: 50,000 blocks make 400 GB, the largest backup this store takes.</summary>
-        internal const int BlockSize = 8 << 20;
-        private const int MaxBlocks = 50_000;
-        private const int BlocksInFlight = 4;
+        /// <summary>The size of the blocks an upload is staged in.</summary>
+        internal const int BlockSize = BlockBlobUpload.BlockSize;
 
         /// <summary>Objects per listing page: a thousand backups with their sidecars take several pages.</summary>
         internal const int ListPageSize = 1000;
@@ -119,84 +116,13 @@ namespace B1Backup.Core.Remote
             Call("write", key, () => container.GetBlobClient(FullKey(key)).Upload(new BinaryData(new UTF8Encoding(false).GetBytes(text)), overwrite: true, cancel));
         }
 
-        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel)
+        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel) =>
+            StagedUploads.Upload(this, key, content, mayCommit, progress, cancel);
+
+        public IStagedUpload BeginUpload(string key, CancellationToken cancel)
         {
             EnsureContainer(cancel);
-            var blob = container.GetBlockBlobClient(FullKey(key));
-            var blockIds = new List<string>();
-            var staging = new List<Task>();
-            long sent = 0;
-            using (var slots = new SemaphoreSlim(BlocksInFlight))
-            {
-                try
-                {
-                    while (true)
-                    {
-                        byte[] block = new byte[BlockSize];
-                        int filled = ReadBlock(content, block);
-                        if (filled == 0)
-                        {
-                            break;
-                        }
-
-                        if (blockIds.Count == MaxBlocks)
-                        {
-                            throw new B1BackupException("BackupTooLargeForBlob", FailureKind.WriteError,
-                                $"'{Describe(key)}' would need more than {MaxBlocks} blocks of {BlockSize >> 20} MB; back up to a local folder and split the database.");
-                        }
-
-                        // Equal-length ids, as the service requires within one blob.
-                        string id = Convert.ToBase64String(Encoding.ASCII.GetBytes("b1-" + blockIds.Count.ToString("d6", System.Globalization.CultureInfo.InvariantCulture)));
-                        blockIds.Add(id);
-                        slots.Wait(cancel);
-                        ThrowIfAnyFailed(staging, key);
-                        staging.Add(Task.Run(
-                            async () =>
-                            {
-                                try
-                                {
-                                    using var part = new MemoryStream(block, 0, filled, writable: false);
-                                    await blob.StageBlockAsync(id, part, cancellationToken: cancel).ConfigureAwait(false);
-                                    progress?.Invoke(Interlocked.Add(ref sent, filled));
-                                }
-                                finally
-                                {
-                                    slots.Release();
-                                }
-                            },
-                            cancel));
-                        if (filled < block.Length)
-                        {
-                            break;
-                        }
-                    }
-
-                    WaitAll(staging, key);
-                }
-                catch
-                {
-                    // Blocks still in flight must finish before the semaphore goes; their failures are this one's.
-                    try
-                    {
-                        Task.WaitAll(staging.ToArray(), CancellationToken.None);
-                    }
-                    catch (AggregateException)
-                    {
-                    }
-
-                    throw;
-                }
-            }
-
-            if (!mayCommit())
-            {
-                throw new B1BackupException("CopyNotCommitted", FailureKind.InvalidData,
-                    $"The upload to '{Describe(key)}' was not committed: what was read does not match the backup's checksum. Nothing was left under that name.")
-                { Target = Describe(key) };
-            }
-
-            // If-None-Match: * — a backup is never silently replaced, not even by a copy of itself.
-            Call("commit", key, () => blob.CommitBlockList(blockIds, new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancel));
+            return new BlockBlobUpload(container.GetBlockBlobClient(FullKey(key)), Describe(key), cancel);
         }
 
         public void Delete(string key, CancellationToken cancel)
@@ -248,44 +174,6 @@ namespace B1Backup.Core.Remote
             return properties.ImmutabilityPolicy?.ExpiresOn is DateTimeOffset until && until > DateTimeOffset.UtcNow
                 ? $"immutable until {until:yyyy-MM-dd HH:mm} UTC"
                 : null;
-        }
-
-        private static int ReadBlock(Stream content, byte[] block)
-        {
-            int filled = 0;
-            int read;
-            while (filled < block.Length && (read = content.Read(block, filled, block.Length - filled)) > 0)
-            {
-                filled += read;
-            }
-
-            return filled;
-        }
-
-        private void ThrowIfAnyFailed(List<Task> staging, string key)
-        {
-            if (staging.Any(t => t.IsFaulted || t.IsCanceled))
-            {
-                WaitAll(staging, key);
-            }
-        }
-
-        private void WaitAll(List<Task> staging, string key)
-        {
-            try
-            {
-                Task.WaitAll(staging.ToArray());
-            }
-            catch (AggregateException e)
-            {
-                var first = e.Flatten().InnerExceptions.FirstOrDefault(x => !(x is OperationCanceledException)) ?? e.InnerExceptions[0];
-                if (first is OperationCanceledException canceled)
-                {
-                    throw canceled;
-                }
-
-                throw BlobErrors.IsStorageFailure(first) ? BlobErrors.Translate(first, "upload", Describe(key)) : first;
-            }
         }
 
         private T Call<T>(string what, string key, Func<T> call)

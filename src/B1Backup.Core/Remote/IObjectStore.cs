@@ -37,6 +37,9 @@ namespace B1Backup.Core.Remote
         /// </summary>
         void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel);
 
+        /// <summary>Starts writing an object under <paramref name="key"/>, which must not exist when it is committed.</summary>
+        IStagedUpload BeginUpload(string key, CancellationToken cancel);
+
         /// <summary>Deletes the object if it is there; a locked one throws <see cref="ObjectLockedException"/>.</summary>
         void Delete(string key, CancellationToken cancel);
     }

@@ -78,49 +78,14 @@ namespace B1Backup.Core.Remote
             ArchiveWriter.WriteSidecar(path, text);
         }
 
-        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel)
+        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel) =>
+            StagedUploads.Upload(this, key, content, mayCommit, progress, cancel);
+
+        public IStagedUpload BeginUpload(string key, CancellationToken cancel)
         {
             string path = PathOf(key);
             EnsureFolder(path);
-            if (File.Exists(path))
-            {
-                throw new B1BackupException("BackupExists", FailureKind.WriteError, $"'{path}' already exists and is not overwritten.") { Target = path };
-            }
-
-            string temporary = path + ArchiveWriter.PartialMarker + Guid.NewGuid().ToString("N").Substring(0, 8);
-            try
-            {
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                {
-                    FileProtection.RestrictFile(temporary);
-                    byte[] buffer = new byte[1 << 20];
-                    long written = 0;
-                    int read;
-                    while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        file.Write(buffer, 0, read);
-                        written += read;
-                        progress?.Invoke(written);
-                    }
-
-                    file.Flush(flushToDisk: true);
-                }
-
-                if (!mayCommit())
-                {
-                    throw new B1BackupException("CopyNotCommitted", FailureKind.InvalidData, $"The copy to '{path}' was not kept: what was read does not match the backup's checksum.") { Target = path };
-                }
-
-                File.Move(temporary, path);
-            }
-            finally
-            {
-                if (File.Exists(temporary))
-                {
-                    File.Delete(temporary);
-                }
-            }
+            return new LocalFileUpload(path);
         }
 
         public void Delete(string key, CancellationToken cancel)

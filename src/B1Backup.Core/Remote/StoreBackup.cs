@@ -3,14 +3,16 @@ using System.IO;
 using System.Threading;
 using B1Backup.Core.Archive;
 using B1Backup.Core.Engine;
+using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Remote
 {
     /// <summary>
-    /// A backup into a store: taken into a private temporary folder with every check a local backup
-    /// gets (checksum, end marker, every statement judged restorable), then copied to the store, which
-    /// commits it only when it hashes to its .sha256 and reads it back; the temporary folder is removed
-    /// whatever happens. Needs local disk for one backup while it runs.
+    /// A backup into a store, streamed: the archive is uploaded in blocks as it is written (each block's
+    /// MD5 checked by the store), while a private temporary folder keeps only the parts the backup's own
+    /// checks read (header, schema, objects, end marker; the data parts are holes in a sparse file). The
+    /// upload is committed only after those checks pass; then the sidecars follow, the .sha256 last, and
+    /// the temporary folder goes whatever happens.
     /// </summary>
     public static class StoreBackup
     {
@@ -27,19 +29,48 @@ namespace B1Backup.Core.Remote
             FileProtection.RestrictDirectory(scratch);
             try
             {
-                var result = BackupEngine.Run(request.WithRoot(scratch), progress, log, cancel);
+                var local = request.WithRoot(scratch);
+                local.OpenUpload = key => destination.Store.BeginUpload(key, cancel);
+                var result = BackupEngine.Run(local, progress, log, cancel);
                 string key = StoredBackups.KeyOf(request.Environment, result.Name);
-                log($"Uploading {result.Name} to {destination.Store.Describe(key)}.");
-                progress?.Report(new BackupProgress { Activity = "Uploading to " + destination.Store.Describe(key) });
-                var stored = BackupCopier.Copy(new StoredBackups(new LocalFolderStore(scratch)), key, destination, DateTime.Now, null, log, cancel);
-                result.FullName = stored.FullName;
-                result.ChecksumPath = stored.ChecksumPath;
-                result.ManifestPath = stored.ManifestPath;
+                try
+                {
+                    foreach (string sidecar in new[] { BackupManifest.PathFor(result.FullName), BackupSignature.PathFor(result.FullName), ChecksumFile.PathFor(result.FullName) })
+                    {
+                        if (File.Exists(sidecar))
+                        {
+                            destination.Store.WriteText(key + sidecar.Substring(result.FullName.Length), File.ReadAllText(sidecar), cancel);
+                        }
+                    }
+                }
+                catch (B1BackupException)
+                {
+                    // A backup without its checksum cannot be trusted later: take it back, as on disk.
+                    TryDelete(destination, key);
+                    throw;
+                }
+
+                result.FullName = destination.Store.Describe(key);
+                result.ChecksumPath = destination.Store.Describe(key + BackupName.ChecksumSuffix);
+                result.ManifestPath = destination.Store.Describe(key + BackupManifest.Suffix);
+                log($"Stored as {result.FullName} with its sidecars.");
                 return result;
             }
             finally
             {
                 Directory.Delete(scratch, recursive: true);
+            }
+        }
+
+        private static void TryDelete(StoredBackups destination, string key)
+        {
+            try
+            {
+                destination.Delete(key, CancellationToken.None);
+            }
+            catch (B1BackupException)
+            {
+                // The error that is on its way says the backup is not to be used.
             }
         }
     }
