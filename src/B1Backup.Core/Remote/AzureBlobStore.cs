@@ -50,7 +50,7 @@ namespace B1Backup.Core.Remote
                 foreach (var item in pageEnumerator.Current.Values)
                 {
                     yield return new StoredObject(RelativeKey(item.Name), item.Properties.ContentLength ?? 0,
-                        item.Properties.LastModified ?? DateTimeOffset.MinValue, LockOf(item.Properties));
+                        item.Properties.LastModified ?? DateTimeOffset.MinValue, LockOf(item.Properties.HasLegalHold, item.Properties.ImmutabilityPolicy?.ExpiresOn, DateTimeOffset.UtcNow));
                 }
             }
         }
@@ -60,9 +60,7 @@ namespace B1Backup.Core.Remote
             try
             {
                 var properties = container.GetBlobClient(FullKey(key)).GetProperties(cancellationToken: cancel).Value;
-                string? locked = properties.HasLegalHold ? "legal hold"
-                    : properties.ImmutabilityPolicy?.ExpiresOn is DateTimeOffset until && until > DateTimeOffset.UtcNow ? $"immutable until {until:yyyy-MM-dd HH:mm} UTC" : null;
-                return new StoredObject(key, properties.ContentLength, properties.LastModified, locked);
+                return new StoredObject(key, properties.ContentLength, properties.LastModified, LockOf(properties.HasLegalHold, properties.ImmutabilityPolicy?.ExpiresOn, DateTimeOffset.UtcNow));
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
@@ -164,15 +162,16 @@ namespace B1Backup.Core.Remote
             containerChecked = true;
         }
 
-        private static string? LockOf(BlobItemProperties properties)
+        /// <summary>Why the service would refuse to delete the blob now: a legal hold, or an immutability policy that has not expired.</summary>
+        internal static string? LockOf(bool hasLegalHold, DateTimeOffset? immutableUntil, DateTimeOffset now)
         {
-            if (properties.HasLegalHold)
+            if (hasLegalHold)
             {
                 return "legal hold";
             }
 
-            return properties.ImmutabilityPolicy?.ExpiresOn is DateTimeOffset until && until > DateTimeOffset.UtcNow
-                ? $"immutable until {until:yyyy-MM-dd HH:mm} UTC"
+            return immutableUntil is DateTimeOffset until && until > now
+                ? $"immutable until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
                 : null;
         }
 

@@ -16,7 +16,7 @@ namespace B1Backup.Core.Remote
             || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStorageFailure));
 
         public static bool IsLock(string? errorCode) =>
-            errorCode != null && (errorCode.IndexOf("Immutab", StringComparison.OrdinalIgnoreCase) >= 0 || errorCode.IndexOf("LegalHold", StringComparison.OrdinalIgnoreCase) >= 0);
+            errorCode != null && (errorCode.StartsWith("BlobImmutable", StringComparison.Ordinal) || errorCode.IndexOf("LegalHold", StringComparison.Ordinal) >= 0);
 
         public static B1BackupException Translate(Exception e, string what, string shown)
         {

@@ -31,6 +31,9 @@ namespace B1Backup.Core.Remote
         private readonly List<string> blockIds = new List<string>();
         private readonly List<Task> staging = new List<Task>();
         private readonly SemaphoreSlim slots = new SemaphoreSlim(BlocksInFlight);
+
+        // Buffers of blocks whose staging finished, reused: memory stays at a few blocks whatever the size.
+        private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> spare = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         private byte[] block = new byte[BlockSize];
         private int filled;
         private bool finished;
@@ -132,11 +135,12 @@ namespace B1Backup.Core.Remote
                     }
                     finally
                     {
+                        spare.Add(data);
                         slots.Release();
                     }
                 },
                 cancel));
-            block = new byte[BlockSize];
+            block = spare.TryTake(out byte[]? reused) ? reused : new byte[BlockSize];
             filled = 0;
         }
 
