@@ -118,9 +118,10 @@ function Invoke-Test {
             $env:B1_TEST_SERVER_ROOT = $server.Root
             Write-Host "Started a private MariaDB on 127.0.0.1:$($server.Port)."
         }
-        # Azure Blob Storage tests start their own Azurite (an emulator from npm) from this script.
+        # Object-storage tests start their own Azurite (Azure) and s3rver (S3), both from npm, from these scripts.
         Import-Module (Join-Path $Root 'tests/TestStorage.psm1') -Force
         if (-not $env:B1_TEST_AZURITE_ENTRY) { $env:B1_TEST_AZURITE_ENTRY = Install-B1Azurite }
+        if (-not $env:B1_TEST_S3RVER_ENTRY) { $env:B1_TEST_S3RVER_ENTRY = Install-B1S3rver }
         foreach ($suite in @((Invoke-XunitTests), (Invoke-XunitTests -EngineFramework netstandard2.0), (Invoke-PesterTests))) {
             $passed += $suite.Passed
             $failed += $suite.Failed

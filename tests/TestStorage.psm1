@@ -97,4 +97,76 @@ function Stop-B1TestAzurite {
     }
 }
 
-Export-ModuleMember -Function Install-B1Azurite, Start-B1TestAzurite, Stop-B1TestAzurite
+# s3rver's one built-in key pair (its documentation's; valid only there) and the bucket the tests use.
+$script:S3rverVersion = '3.7.1'
+$script:S3Key = 'S3RVER'
+$script:S3Bucket = 'b1backup-test'
+
+function Install-B1S3rver {
+    <# Installs s3rver (an S3-compatible server for tests) under out/tools once and returns the path of its command script. #>
+    $folder = Join-Path $PSScriptRoot "../out/tools/s3rver-$script:S3rverVersion"
+    $entry = Join-Path $folder 'node_modules/s3rver/bin/s3rver.js'
+    if (Test-Path $entry) { return (Resolve-Path $entry).Path }
+    $null = Install-B1Azurite   # the same Node.js and npm
+    $null = New-Item -ItemType Directory -Force -Path $folder
+    Write-Host "Installing s3rver $script:S3rverVersion from npm..."
+    $output = & npm install --no-audit --no-fund --loglevel=error --prefix $folder "s3rver@$script:S3rverVersion" 2>&1
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $entry)) { throw "npm install s3rver@$script:S3rverVersion failed:`n$($output | Out-String)" }
+    (Resolve-Path $entry).Path
+}
+
+function Start-B1TestS3 {
+    <#
+    .SYNOPSIS
+    Starts s3rver on 127.0.0.1 with one bucket and returns how to reach it: Endpoint, Bucket, Location
+    (s3://bucket/backups), AccessKey, SecretKey, Credential (a PSCredential of them), and the process.
+    #>
+    [CmdletBinding()]
+    param([int] $Port = 0, [string] $DataFolder)
+    $entry = Install-B1S3rver
+    if ($Port -eq 0) { $Port = Get-B1FreeTcpPort }
+    if (-not $DataFolder) {
+        $DataFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("b1s3-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 12))
+    }
+    $null = New-Item -ItemType Directory -Force -Path $DataFolder
+    $start = [System.Diagnostics.ProcessStartInfo]::new('node')
+    # s3rver's continuation tokens use a cipher OpenSSL 3 keeps in its legacy provider.
+    foreach ($argument in @('--openssl-legacy-provider', $entry, '--directory', $DataFolder, '--address', '127.0.0.1', '--port', "$Port", '--silent', '--no-vhost-buckets', '--configure-bucket', $script:S3Bucket)) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $secret = ConvertTo-SecureString $script:S3Key -AsPlainText -Force
+    $s3 = [pscustomobject]@{
+        Port = $Port; Process = $process; Root = $DataFolder; Endpoint = "http://127.0.0.1:$Port"; Bucket = $script:S3Bucket
+        Location = "s3://$script:S3Bucket/backups"; AccessKey = $script:S3Key; SecretKey = $script:S3Key
+        Credential = [pscredential]::new($script:S3Key, $secret)
+    }
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($process.HasExited) { throw "s3rver exited at start (code $($process.ExitCode)): $($process.StandardError.ReadToEnd())" }
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { $client.Connect('127.0.0.1', $Port); return $s3 } catch { Start-Sleep -Milliseconds 200 } finally { $client.Dispose() }
+    }
+    Stop-B1TestS3 $s3
+    throw "s3rver did not listen on port $Port within 60 seconds."
+}
+
+function Stop-B1TestS3 {
+    <# Stops s3rver and deletes its data; safe to call twice. -KeepData keeps it for a restart on the same folder. #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] $S3, [switch] $KeepData)
+    process {
+        if (-not $S3) { return }
+        if ($S3.Process -and -not $S3.Process.HasExited) {
+            $S3.Process.Kill($true)
+            $S3.Process.WaitForExit(10000) | Out-Null
+        }
+        if (-not $KeepData -and $S3.Root -and (Test-Path -LiteralPath $S3.Root)) {
+            Remove-Item -LiteralPath $S3.Root -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Export-ModuleMember -Function Install-B1Azurite, Start-B1TestAzurite, Stop-B1TestAzurite, Install-B1S3rver, Start-B1TestS3, Stop-B1TestS3

@@ -58,12 +58,10 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
-        public void S3IsRefusedAsNotYetSupported()
+        public void EveryKindOfLocationIsKnownAsRemoteOrLocal()
         {
-            var refused = Assert.Throws<B1BackupException>(() => BackupLocations.OpenRoot("s3://bucket/prefix", new BlobCredentials()));
-
-            Assert.Equal("S3NotSupported", refused.ErrorId);
             Assert.True(BackupLocations.IsRemote("s3://bucket/prefix"));
+            Assert.True(BackupLocations.IsRemote("az://acct1/backups"));
             Assert.False(BackupLocations.IsRemote("./backups"));
             Assert.False(BackupLocations.IsRemote(@"C:\backups"));
         }

@@ -158,8 +158,68 @@ Describe 'Backups in Azure Blob Storage' {
         $text | Should -Not -BeLike '*sig=*'
     }
 
-    It 'says plainly that s3:// is not supported yet' {
-        { Get-B1Backup -Path s3://bucket/backups -ErrorAction Stop } | Should -Throw -ErrorId 'S3NotSupported,B1Backup.Commands.GetB1BackupCommand'
+}
+
+Describe 'Backups in S3-compatible storage' {
+    BeforeAll {
+        $script:s3 = Start-B1TestS3
+        function New-S3Location { "s3://$($s3.Bucket)/p$([guid]::NewGuid().ToString('n'))/backups" }
+    }
+
+    AfterAll {
+        Stop-B1TestS3 $s3
+        Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY, Env:AWS_ENDPOINT_URL -ErrorAction SilentlyContinue
+    }
+
+    It 'backs up to s3://, lists, verifies, restores and keeps the newest by retention there' {
+        $location = New-S3Location
+        $s3Args = @{ Endpoint = $s3.Endpoint; StorageCredential = $s3.Credential }
+        $backup = Backup-B1Database -ConnectionString $url -Path $location -Environment staging @s3Args
+        $backup.FullName | Should -BeLike "$location/staging/backup_staging_*.sql.gz"
+        $listed = @(Get-B1Backup -Path $location @s3Args)
+        $listed.Count | Should -Be 1
+        $listed[0].Rows | Should -Be 2000
+        ($listed | Test-B1BackupChecksum @s3Args).Passed | Should -BeTrue
+        $target = "$($database)_froms3"
+        try {
+            ($listed | Restore-B1Database -ConnectionString $url -TargetDatabase $target -Force @s3Args).Verified | Should -BeTrue
+            Get-RowCount $target | Should -Be 2000
+        } finally { Remove-TestDatabase $target }
+        $listed | Remove-B1Backup -Confirm:$false @s3Args -WarningVariable kept -WarningAction SilentlyContinue
+        "$kept" | Should -BeLike '*is the newest backup*kept*'
+        @(Get-B1Backup -Path $location @s3Args).Count | Should -Be 1
+    }
+
+    It 'takes the endpoint and keys from the AWS variables, and copies to and from a folder with sha256sum -c passing' {
+        $env:AWS_ENDPOINT_URL = $s3.Endpoint; $env:AWS_ACCESS_KEY_ID = $s3.AccessKey; $env:AWS_SECRET_ACCESS_KEY = $s3.SecretKey
+        try {
+            $local = Join-Path $TestDrive 's3-local'
+            $null = Backup-B1Database -ConnectionString $url -Path $local -Environment production
+            $location = New-S3Location
+            $copy = Get-B1Backup -Path $local -Latest | Copy-B1Backup -Destination $location
+            $copy.FullName | Should -BeLike "$location/production/*"
+            $back = Get-B1Backup -Path $location | Copy-B1Backup -Destination (Join-Path $TestDrive 's3-back')
+            Push-Location (Split-Path $back.FullName)
+            try {
+                & sha256sum -c ($back.Name + '.sha256') | Out-Null
+                $LASTEXITCODE | Should -Be 0
+            } finally { Pop-Location }
+        } finally {
+            Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY, Env:AWS_ENDPOINT_URL -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'refuses wrong keys with a clear error that never shows them' {
+        # s3rver checks the key ID, not the SigV4 signature: a wrong key ID is what it can refuse.
+        $wrong = [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(30))
+        $credential = [pscredential]::new('AKIAWRONGKEYID000001', (ConvertTo-SecureString $wrong -AsPlainText -Force))
+        $failure = $null
+        try { Get-B1Backup -Path (New-S3Location) -Endpoint $s3.Endpoint -StorageCredential $credential -Verbose *>&1 | Out-Null } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StorageAccessDenied,*'
+        $text = ($failure | Out-String) + $failure.Exception.ToString()
+        $text | Should -Not -BeLike "*$wrong*"
+        $text | Should -Not -BeLike '*AKIAWRONGKEYID000001*'
     }
 }
 

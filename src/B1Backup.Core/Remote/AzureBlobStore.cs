@@ -75,14 +75,14 @@ namespace B1Backup.Core.Remote
         public Stream OpenRead(string key, CancellationToken cancel)
         {
             var download = Call("read", key, () => container.GetBlobClient(FullKey(key)).DownloadStreaming(cancellationToken: cancel).Value);
-            return new BlobReadStream(download.Content, Describe(key));
+            return new StoreReadStream(download.Content, Describe(key));
         }
 
         public Stream OpenReadStart(string key, long bytes, CancellationToken cancel)
         {
             var options = new BlobDownloadOptions { Range = new Azure.HttpRange(0, bytes) };
             var download = Call("read", key, () => container.GetBlobClient(FullKey(key)).DownloadStreaming(options, cancel).Value);
-            return new BlobReadStream(download.Content, Describe(key));
+            return new StoreReadStream(download.Content, Describe(key));
         }
 
         public string? ReadText(string key, long maxBytes, CancellationToken cancel)

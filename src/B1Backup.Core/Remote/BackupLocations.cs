@@ -12,19 +12,24 @@ namespace B1Backup.Core.Remote
             BlobPath.LooksLikeBlobPath(path) || path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>The store whose root holds the environment folders (a local path must be absolute).</summary>
-        public static IObjectStore OpenRoot(string path, BlobCredentials credentials)
+        public static IObjectStore OpenRoot(string path, StoreAccess access)
         {
-            if (!IsRemote(path))
+            if (S3Path.LooksLikeS3Path(path))
             {
-                return new LocalFolderStore(path);
+                return S3ObjectStore.Open(S3Path.Parse(path), access.S3);
             }
 
-            RejectS3(path);
-            return AzureBlobStore.Open(BlobPath.Parse(path), credentials);
+            return IsRemote(path) ? AzureBlobStore.Open(BlobPath.Parse(path), access.Blob) : new LocalFolderStore(path);
         }
 
+        /// <summary>As above, for a folder or Azure Blob Storage.</summary>
+        public static IObjectStore OpenRoot(string path, BlobCredentials credentials) => OpenRoot(path, new StoreAccess { Blob = credentials });
+
+        /// <summary>As below, for a folder or Azure Blob Storage.</summary>
+        public static (StoredBackups Backups, string Key) OpenBackup(string path, BlobCredentials credentials) => OpenBackup(path, new StoreAccess { Blob = credentials });
+
         /// <summary>A single backup: the store rooted two levels up (above its environment folder), and the backup's key (<c>env/name</c>) in it.</summary>
-        public static (StoredBackups Backups, string Key) OpenBackup(string path, BlobCredentials credentials)
+        public static (StoredBackups Backups, string Key) OpenBackup(string path, StoreAccess access)
         {
             if (!IsRemote(path))
             {
@@ -35,12 +40,20 @@ namespace B1Backup.Core.Remote
                 return (new StoredBackups(new LocalFolderStore(Path.GetDirectoryName(folder) ?? folder)), key);
             }
 
-            RejectS3(path);
+            if (S3Path.LooksLikeS3Path(path))
+            {
+                var s3 = S3Path.Parse(path);
+                var s3Root = s3.Parent().Parent();
+                string s3Key = s3.Key.Substring(s3Root.Key.Length).TrimStart('/');
+                RequireBackupKey(s3Key, s3.Display);
+                return (new StoredBackups(S3ObjectStore.Open(s3Root, access.S3)), s3Key);
+            }
+
             var blob = BlobPath.Parse(path);
             var root = blob.Parent().Parent();
             string blobKey = blob.Key.Substring(root.Key.Length).TrimStart('/');
             RequireBackupKey(blobKey, blob.Display);
-            return (new StoredBackups(AzureBlobStore.Open(root, credentials)), blobKey);
+            return (new StoredBackups(AzureBlobStore.Open(root, access.Blob)), blobKey);
         }
 
         /// <summary>
@@ -80,15 +93,6 @@ namespace B1Backup.Core.Remote
                 throw new B1BackupException("NotABackupFile", FailureKind.InvalidArgument,
                     $"'{shown}' is not a backup in its environment folder (<root>/<env>/backup_<env>_<yyyyMMdd_HHmmss>.sql.gz). List backups with Get-B1Backup and pass one of them.")
                 { Target = shown };
-            }
-        }
-
-        private static void RejectS3(string path)
-        {
-            if (path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new B1BackupException("S3NotSupported", FailureKind.NotSupported,
-                    "s3:// locations are not supported yet; Azure Blob Storage (az:// or https://) and local folders are. Back up to a folder and copy it with your S3 tool, keeping the .sha256 beside it.");
             }
         }
     }

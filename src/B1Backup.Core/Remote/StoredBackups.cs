@@ -168,6 +168,13 @@ namespace B1Backup.Core.Remote
         /// <summary>Deletes the data, then its sidecars: a lock on the data stops it before the checksum goes.</summary>
         public void Delete(string key, CancellationToken cancel)
         {
+            // Asked first: on a versioned bucket a delete of a locked object "succeeds" as a delete marker, and the backup vanishes from listings.
+            string? locked = Store.Find(key, cancel)?.LockedBecause;
+            if (locked != null)
+            {
+                throw new ObjectLockedException(Store.Describe(key), locked);
+            }
+
             Store.Delete(key, cancel);
             foreach (string suffix in SidecarSuffixes)
             {

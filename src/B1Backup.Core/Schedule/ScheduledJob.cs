@@ -172,7 +172,7 @@ namespace B1Backup.Core.Schedule
 
         private static StoredBackups? StoreOf(ScheduleDefinition definition) =>
             BackupLocations.IsRemote(definition.BackupRoot)
-                ? new StoredBackups(BackupLocations.OpenRoot(definition.BackupRoot, BlobCredentials.Resolve(null, null)))
+                ? new StoredBackups(BackupLocations.OpenRoot(definition.BackupRoot, StoreAccess.FromEnvironment()))
                 : null;
 
         private static string DrillStampPath(ScheduleDefinition definition) => Path.ChangeExtension(definition.LogPath, ".last-drill");

@@ -45,9 +45,12 @@ namespace B1Backup.Commands
 
         protected static bool IsStore(string path) => B1Backup.Core.Remote.BackupLocations.IsRemote(path);
 
-        /// <summary>The storage credentials from parameters, else from the variables the Azure CLI reads.</summary>
-        protected static B1Backup.Core.Remote.BlobCredentials Credentials(string? connectionString, string? accountKey) =>
-            B1Backup.Core.Remote.BlobCredentials.Resolve(connectionString, accountKey);
+        /// <summary>
+        /// The storage credentials from parameters, else from the variables each SDK's users expect (the Azure
+        /// CLI's, the AWS ones). An S3 credential is the access key as the user name and the secret as the password.
+        /// </summary>
+        protected static B1Backup.Core.Remote.StoreAccess Access(string? connectionString, string? accountKey, string? endpoint, PSCredential? s3Credential) =>
+            B1Backup.Core.Remote.StoreAccess.Resolve(connectionString, accountKey, endpoint, s3Credential?.UserName, s3Credential?.GetNetworkCredential().Password);
 
         /// <summary>
         /// A backup root that does not exist, or an environment folder given for the root, lists

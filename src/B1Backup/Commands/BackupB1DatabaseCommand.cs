@@ -48,6 +48,13 @@ namespace B1Backup.Commands
         public string? StorageAccountKey { get; set; }
 
         [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
+        [Parameter]
         public CompressionKind Compression { get; set; } = CompressionKind.Gzip;
 
         /// <summary>Reader connections sharing one snapshot (each also compresses). Default: the number of cores, at least 2, at most 8.</summary>
@@ -88,7 +95,7 @@ namespace B1Backup.Commands
             {
                 try
                 {
-                    store = new StoredBackups(BackupLocations.OpenRoot(Path, Credentials(StorageConnectionString, StorageAccountKey)));
+                    store = new StoredBackups(BackupLocations.OpenRoot(Path, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential)));
                 }
                 catch (B1BackupException e)
                 {

@@ -34,11 +34,18 @@ namespace B1Backup.Commands
         [Parameter]
         public string? StorageAccountKey { get; set; }
 
+        [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
         protected override void BeginProcessing()
         {
             try
             {
-                destination = new StoredBackups(BackupLocations.OpenRoot(ToLocation(Destination), Credentials(StorageConnectionString, StorageAccountKey)));
+                destination = new StoredBackups(BackupLocations.OpenRoot(ToLocation(Destination), Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential)));
             }
             catch (B1BackupException e)
             {
@@ -52,7 +59,7 @@ namespace B1Backup.Commands
             {
                 try
                 {
-                    var (source, key) = BackupLocations.OpenBackup(ToLocation(input), Credentials(StorageConnectionString, StorageAccountKey));
+                    var (source, key) = BackupLocations.OpenBackup(ToLocation(input), Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential));
                     string target = destination!.Store.Describe(key);
                     if (!ShouldProcess(target, $"Copy backup {source.Store.Describe(key)} with its sidecars"))
                     {

@@ -47,6 +47,13 @@ namespace B1Backup.Commands
         [Parameter]
         public string? StorageAccountKey { get; set; }
 
+        [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
         protected override void EndProcessing()
         {
             if (IsStore(Path))
@@ -91,7 +98,7 @@ namespace B1Backup.Commands
             IReadOnlyList<BackupInfo> listed;
             try
             {
-                listed = new StoredBackups(BackupLocations.OpenRoot(Path, Credentials(StorageConnectionString, StorageAccountKey))).List(DateTime.Now, default);
+                listed = new StoredBackups(BackupLocations.OpenRoot(Path, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential))).List(DateTime.Now, default);
             }
             catch (B1BackupException e)
             {

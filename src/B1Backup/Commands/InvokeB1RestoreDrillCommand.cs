@@ -85,6 +85,13 @@ namespace B1Backup.Commands
         [Parameter]
         public string? StorageAccountKey { get; set; }
 
+        [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
         protected override void ProcessRecord()
         {
             string location = ParameterSetName == "Path" ? Path : BackupRoot;
@@ -169,7 +176,7 @@ namespace B1Backup.Commands
             key = null;
             try
             {
-                var credentials = Credentials(StorageConnectionString, StorageAccountKey);
+                var credentials = Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential);
                 if (ParameterSetName == "Path")
                 {
                     (store, key) = BackupLocations.OpenBackup(location, credentials);

@@ -37,6 +37,13 @@ namespace B1Backup.Commands
         [Parameter]
         public string? StorageAccountKey { get; set; }
 
+        [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
         private RetentionRule? storeRetention;
 
         protected override void ProcessRecord()
@@ -101,7 +108,7 @@ namespace B1Backup.Commands
         private void RemoveStored(string location)
         {
             var now = DateTime.Now;
-            var credentials = Credentials(StorageConnectionString, StorageAccountKey);
+            var credentials = Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential);
             try
             {
                 var (backups, key) = BackupLocations.OpenBackup(location, credentials);

@@ -75,6 +75,13 @@ namespace B1Backup.Commands
         [Parameter]
         public string? StorageAccountKey { get; set; }
 
+        [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!IsStore(Path))
@@ -89,7 +96,7 @@ namespace B1Backup.Commands
             string shown;
             try
             {
-                var (backups, key) = BackupLocations.OpenBackup(Path, Credentials(StorageConnectionString, StorageAccountKey));
+                var (backups, key) = BackupLocations.OpenBackup(Path, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential));
                 shown = backups.Store.Describe(key);
                 using var progress = new ProgressReporter<(long Read, long Total)>(this, 2, "Restore-B1Database", (p, record) =>
                 {

@@ -42,6 +42,13 @@ namespace B1Backup.Commands
         [Parameter]
         public string? StorageAccountKey { get; set; }
 
+        [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
         protected override void ProcessRecord()
         {
             foreach (string file in ResolvePaths())
@@ -105,7 +112,7 @@ namespace B1Backup.Commands
         /// </summary>
         private ChecksumResult VerifyStored(string location)
         {
-            var (backups, backupKey) = BackupLocations.OpenBackup(location, Credentials(StorageConnectionString, StorageAccountKey));
+            var (backups, backupKey) = BackupLocations.OpenBackup(location, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential));
             var streamed = backups.Verify(backupKey, default);
             if (!streamed.Passed || (!Deep && key == null))
             {

@@ -46,6 +46,13 @@ namespace B1Backup.Commands
         [Parameter]
         public string? StorageAccountKey { get; set; }
 
+        [Parameter]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? StorageCredential { get; set; }
+
         protected override void EndProcessing()
         {
             string root = ToLocation(Path);
@@ -57,7 +64,7 @@ namespace B1Backup.Commands
                 // An empty or missing prefix in a store lists nothing; the status below says so.
                 try
                 {
-                    var store = new StoredBackups(BackupLocations.OpenRoot(root, Credentials(StorageConnectionString, StorageAccountKey)));
+                    var store = new StoredBackups(BackupLocations.OpenRoot(root, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential)));
                     listed = store.List(DateTime.Now, default);
                     passesChecksum = b => store.Verify(StoredBackups.KeyOf(b.Environment, b.Name), default).Passed;
                 }
