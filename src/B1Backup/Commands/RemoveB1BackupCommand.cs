@@ -44,6 +44,7 @@ namespace B1Backup.Commands
         [Credential]
         public PSCredential? StorageCredential { get; set; }
 
+        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
         private RetentionRule? storeRetention;
 
         protected override void ProcessRecord()
@@ -112,11 +113,11 @@ namespace B1Backup.Commands
             try
             {
                 var (backups, key) = BackupLocations.OpenBackup(location, credentials);
-                var backup = backups.Describe(key, now, default);
+                var backup = backups.Describe(key, now, cancel.Token);
                 // The newest good backup of its group, looked up once per group in the store it is in.
                 storeRetention ??= new RetentionRule(
                     b => b.FullName.Substring(0, b.FullName.LastIndexOf('/')),
-                    b => BackupLocations.OpenBackup(b.FullName, credentials).Backups.NewestGood(b.Environment, b.Database, now, default));
+                    b => BackupLocations.OpenBackup(b.FullName, credentials).Backups.NewestGood(b.Environment, b.Database, now, cancel.Token));
                 if (backup.LockedBecause != null)
                 {
                     WriteWarning($"'{backup.Name}' is locked by the store ({backup.LockedBecause}); it is kept until the lock ends.");
@@ -134,12 +135,16 @@ namespace B1Backup.Commands
                     return;
                 }
 
-                backups.Delete(key, default);
+                backups.Delete(key, cancel.Token);
                 WriteVerbose($"Removed {backup.FullName} and its sidecars.");
                 if (PassThru)
                 {
                     WriteObject(backup);
                 }
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: nothing more is deleted.
             }
             catch (ObjectLockedException e)
             {
@@ -151,5 +156,7 @@ namespace B1Backup.Commands
                 WriteEngineError(e, location);
             }
         }
+
+        protected override void StopProcessing() => cancel.Cancel();
     }
 }

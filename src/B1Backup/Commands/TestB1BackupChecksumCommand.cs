@@ -12,6 +12,7 @@ namespace B1Backup.Commands
     [OutputType(typeof(ChecksumResult), typeof(bool))]
     public sealed class TestB1BackupChecksumCommand : KeyedCmdlet
     {
+        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
         private bool allPassed = true;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -66,6 +67,10 @@ namespace B1Backup.Commands
                         allPassed = false;
                         continue;
                     }
+                    catch (System.OperationCanceledException)
+                    {
+                        return;
+                    }
                 }
                 else if (Deep)
                 {
@@ -93,6 +98,9 @@ namespace B1Backup.Commands
             }
         }
 
+        // Ctrl+C stops a store's download between reads.
+        protected override void StopProcessing() => cancel.Cancel();
+
         protected override void EndProcessing()
         {
             if (Quiet)
@@ -113,13 +121,13 @@ namespace B1Backup.Commands
         private ChecksumResult VerifyStored(string location)
         {
             var (backups, backupKey) = BackupLocations.OpenBackup(location, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential));
-            var streamed = backups.Verify(backupKey, default);
+            var streamed = backups.Verify(backupKey, cancel.Token);
             if (!streamed.Passed || (!Deep && key == null))
             {
                 return streamed;
             }
 
-            string local = BackupLocations.DownloadToScratch(backups, backupKey, null, Log, default);
+            string local = BackupLocations.DownloadToScratch(backups, backupKey, null, Log, cancel.Token);
             try
             {
                 var result = Deep ? DeepVerifier.Verify(local, null, key, encryptionKey) : ChecksumVerifier.Verify(local, key);
