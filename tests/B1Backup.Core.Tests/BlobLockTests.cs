@@ -16,16 +16,16 @@ namespace B1Backup.Core.Tests
         [Fact]
         public void ALegalHoldLocksWhateverThePolicy()
         {
-            Assert.Equal("legal hold", AzureBlobStore.LockOf(true, null, Now));
-            Assert.Equal("legal hold", AzureBlobStore.LockOf(true, Now.AddDays(-1), Now));
+            Assert.Equal("legal hold", StoredObject.LockReason(true, null, Now));
+            Assert.Equal("legal hold", StoredObject.LockReason(true, Now.AddDays(-1), Now));
         }
 
         [Fact]
         public void AnImmutabilityPolicyLocksUntilItExpires()
         {
-            Assert.Equal("immutable until 2026-12-08 06:00 UTC", AzureBlobStore.LockOf(false, Now.AddDays(3), Now));
-            Assert.Null(AzureBlobStore.LockOf(false, Now.AddMinutes(-1), Now));
-            Assert.Null(AzureBlobStore.LockOf(false, null, Now));
+            Assert.Equal("immutable until 2026-12-08 06:00 UTC", StoredObject.LockReason(false, Now.AddDays(3), Now));
+            Assert.Null(StoredObject.LockReason(false, Now.AddMinutes(-1), Now));
+            Assert.Null(StoredObject.LockReason(false, null, Now));
         }
 
         [Theory]

@@ -50,7 +50,7 @@ namespace B1Backup.Core.Remote
                 foreach (var item in pageEnumerator.Current.Values)
                 {
                     yield return new StoredObject(RelativeKey(item.Name), item.Properties.ContentLength ?? 0,
-                        item.Properties.LastModified ?? DateTimeOffset.MinValue, LockOf(item.Properties.HasLegalHold, item.Properties.ImmutabilityPolicy?.ExpiresOn, DateTimeOffset.UtcNow));
+                        item.Properties.LastModified ?? DateTimeOffset.MinValue, StoredObject.LockReason(item.Properties.HasLegalHold, item.Properties.ImmutabilityPolicy?.ExpiresOn, DateTimeOffset.UtcNow));
                 }
             }
         }
@@ -60,7 +60,7 @@ namespace B1Backup.Core.Remote
             try
             {
                 var properties = container.GetBlobClient(FullKey(key)).GetProperties(cancellationToken: cancel).Value;
-                return new StoredObject(key, properties.ContentLength, properties.LastModified, LockOf(properties.HasLegalHold, properties.ImmutabilityPolicy?.ExpiresOn, DateTimeOffset.UtcNow));
+                return new StoredObject(key, properties.ContentLength, properties.LastModified, StoredObject.LockReason(properties.HasLegalHold, properties.ImmutabilityPolicy?.ExpiresOn, DateTimeOffset.UtcNow));
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
@@ -160,19 +160,6 @@ namespace B1Backup.Core.Remote
             }
 
             containerChecked = true;
-        }
-
-        /// <summary>Why the service would refuse to delete the blob now: a legal hold, or an immutability policy that has not expired.</summary>
-        internal static string? LockOf(bool hasLegalHold, DateTimeOffset? immutableUntil, DateTimeOffset now)
-        {
-            if (hasLegalHold)
-            {
-                return "legal hold";
-            }
-
-            return immutableUntil is DateTimeOffset until && until > now
-                ? $"immutable until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
-                : null;
         }
 
         private T Call<T>(string what, string key, Func<T> call)

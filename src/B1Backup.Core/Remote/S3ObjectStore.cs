@@ -97,7 +97,7 @@ namespace B1Backup.Core.Remote
 
             bool legalHold = metadata.ObjectLockLegalHoldStatus != null && metadata.ObjectLockLegalHoldStatus == ObjectLockLegalHoldStatus.On;
             DateTimeOffset? until = metadata.ObjectLockRetainUntilDate is DateTime date ? new DateTimeOffset(DateTime.SpecifyKind(date, DateTimeKind.Utc)) : (DateTimeOffset?)null;
-            return new StoredObject(key, metadata.ContentLength, metadata.LastModified ?? DateTime.MinValue, AzureBlobStore.LockOf(legalHold, until, DateTimeOffset.UtcNow));
+            return new StoredObject(key, metadata.ContentLength, metadata.LastModified ?? DateTime.MinValue, StoredObject.LockReason(legalHold, until, DateTimeOffset.UtcNow));
         }
 
         public Stream OpenRead(string key, CancellationToken cancel) => Get(key, null, cancel);

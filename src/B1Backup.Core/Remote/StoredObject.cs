@@ -22,5 +22,18 @@ namespace B1Backup.Core.Remote
 
         /// <summary>Why the store will not delete it (an immutability policy, a legal hold), or null.</summary>
         public string? LockedBecause { get; }
+
+        /// <summary>Why the service would refuse to delete an object now: a legal hold, or an immutability policy that has not expired.</summary>
+        internal static string? LockReason(bool hasLegalHold, DateTimeOffset? immutableUntil, DateTimeOffset now)
+        {
+            if (hasLegalHold)
+            {
+                return "legal hold";
+            }
+
+            return immutableUntil is DateTimeOffset until && until > now
+                ? $"immutable until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
+                : null;
+        }
     }
 }
