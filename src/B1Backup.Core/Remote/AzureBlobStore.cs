@@ -114,9 +114,6 @@ namespace B1Backup.Core.Remote
             Call("write", key, () => container.GetBlobClient(FullKey(key)).Upload(new BinaryData(new UTF8Encoding(false).GetBytes(text)), overwrite: true, cancel));
         }
 
-        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel) =>
-            StagedUploads.Upload(this, key, content, mayCommit, progress, cancel);
-
         public IStagedUpload BeginUpload(string key, CancellationToken cancel)
         {
             EnsureContainer(cancel);

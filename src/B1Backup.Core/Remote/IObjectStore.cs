@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
@@ -30,12 +29,6 @@ namespace B1Backup.Core.Remote
 
         /// <summary>Writes a small object whole, replacing one of that key.</summary>
         void WriteText(string key, string text, CancellationToken cancel);
-
-        /// <summary>
-        /// Writes <paramref name="content"/> under <paramref name="key"/>, which must not exist yet. It becomes
-        /// visible only if <paramref name="mayCommit"/> says so after the last byte; otherwise nothing is left under the key.
-        /// </summary>
-        void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel);
 
         /// <summary>Starts writing an object under <paramref name="key"/>, which must not exist when it is committed.</summary>
         IStagedUpload BeginUpload(string key, CancellationToken cancel);

@@ -78,9 +78,6 @@ namespace B1Backup.Core.Remote
             ArchiveWriter.WriteSidecar(path, text);
         }
 
-        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel) =>
-            StagedUploads.Upload(this, key, content, mayCommit, progress, cancel);
-
         public IStagedUpload BeginUpload(string key, CancellationToken cancel)
         {
             string path = PathOf(key);

@@ -128,9 +128,6 @@ namespace B1Backup.Core.Remote
             Call("write", Describe(key), () => client.PutObjectAsync(request, cancel));
         }
 
-        public void Upload(string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel) =>
-            StagedUploads.Upload(this, key, content, mayCommit, progress, cancel);
-
         public IStagedUpload BeginUpload(string key, CancellationToken cancel)
         {
             // Checked here as well as on completion: not every S3-compatible service honours If-None-Match.

@@ -4,10 +4,14 @@ using System.Threading;
 
 namespace B1Backup.Core.Remote
 {
-    /// <summary>A whole stream through an <see cref="IStagedUpload"/>, committed only if the caller agrees after the last byte.</summary>
-    internal static class StagedUploads
+    /// <summary>A whole stream into a store, the same way for every kind of store.</summary>
+    public static class StagedUploads
     {
-        public static void Upload(IObjectStore store, string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel)
+        /// <summary>
+        /// Writes <paramref name="content"/> under <paramref name="key"/>, which must not exist yet. It becomes
+        /// visible only if <paramref name="mayCommit"/> says so after the last byte; otherwise nothing is left under the key.
+        /// </summary>
+        public static void Upload(this IObjectStore store, string key, Stream content, Func<bool> mayCommit, Action<long>? progress, CancellationToken cancel)
         {
             using var upload = store.BeginUpload(key, cancel);
             byte[] buffer = new byte[1 << 20];
