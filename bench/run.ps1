@@ -16,8 +16,10 @@ raise the server's Ssl_accepts or the bench stops. Also measured: compressed
 sizes, and the peak memory (RSS) of this process during our backup, on one table and on one 4x
 larger. Then, unless -SkipStorage, the first data set once more against Azure Blob Storage (a
 local Azurite, started by the bench): Backup-B1Database into the store against the same backup to a
-folder, and Restore-B1Database from the store against the restore from the local file, with the peak
-memory of the backup to the store. Prints a table of times and ratios and writes it as JSON and an
+folder, and Restore-B1Database from the store against the restore from the local file, in each
+placement (Pinned: Azurite beside the server on core 1), at least five rounds, with the peak memory of
+the backup to the store. Every timed job starts on a server that has written out the previous job's
+changed pages. Prints a table of times and ratios and writes it as JSON and an
 SVG chart under bench/results.
 
 .EXAMPLE
@@ -86,9 +88,28 @@ function Set-Placement([string] $Name) {
     if ($LASTEXITCODE -ne 0) { throw "taskset failed for the $Name placement." }
 }
 
+function Get-ServerStatus([string] $Name) {
+    $line = Invoke-B1TestServerSql $server "SHOW GLOBAL STATUS LIKE '$Name'" | Select-Object -Last 1
+    [long](($line -split '\s+')[-1])
+}
+
+function Wait-ServerSettled {
+    # InnoDB writes a job's changed pages out in the background, at its I/O capacity (200 pages a second
+    # by default), long after the job: that work, and its CPU, would land on whichever job runs next. So
+    # every job starts on a server that has written everything out (outside the timing), as a fresh one would.
+    Invoke-B1TestServerSql $server 'SET GLOBAL innodb_io_capacity_max = 100000; SET GLOBAL innodb_io_capacity = 50000; SET GLOBAL innodb_max_dirty_pages_pct = 0' | Out-Null
+    try {
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        while ((Get-ServerStatus 'Innodb_buffer_pool_pages_dirty') -gt 100 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+    } finally {
+        Invoke-B1TestServerSql $server "SET GLOBAL innodb_max_dirty_pages_pct = $serverDirtyPct; SET GLOBAL innodb_io_capacity = $serverIoCapacity; SET GLOBAL innodb_io_capacity_max = $serverIoCapacityMax" | Out-Null
+    }
+}
+
 function Invoke-Timed([scriptblock] $Action, [string] $Name) {
     # Times a job and proves it connected with TLS (the server's Ssl_accepts grows), outside the timing;
     # the CPU-seconds of the client (this process and the tools it ran) and of the server go beside it.
+    Wait-ServerSettled
     $before = Get-SslAccepts
     $clientBefore = Get-CpuSeconds $PID -WithChildren
     $serverBefore = Get-CpuSeconds $serverPid
@@ -168,6 +189,7 @@ New-Item -ItemType Directory -Path $work | Out-Null
 $server = Start-B1TestServer -SkipTimeZones -ExtraArguments '--innodb-buffer-pool-size=2G', '--innodb-log-file-size=1G'
 try {
     Invoke-B1TestServerSql $server "CREATE USER bench@'%' IDENTIFIED BY '$benchPassword'; GRANT ALL ON *.* TO bench@'%'; CREATE DATABASE sbtest;" | Out-Null
+    $serverDirtyPct, $serverIoCapacity, $serverIoCapacityMax = (Invoke-B1TestServerSql $server 'SELECT @@innodb_max_dirty_pages_pct, @@innodb_io_capacity, @@innodb_io_capacity_max' | Select-Object -Last 1) -split '\s+'
     # Our cmdlets connect as an admin would by default: TLS, verified against the server's CA.
     $url = "mysql://bench:$benchPassword@127.0.0.1:$($server.Port)/sbtest?ssl-mode=VERIFY_CA&ssl-ca=$([uri]::EscapeDataString($server.Ca))"
     # Every tool connects the same way: TCP to 127.0.0.1 with TLS, the server's certificate checked
@@ -271,7 +293,10 @@ try {
 
     $storage = $null
     if (-not $SkipStorage) {
-        # The same backup and restore, against a folder and against a local Azurite, on shared cores.
+        # The same backup and restore, against a folder and against a local Azurite, in both placements:
+        # Shared, Azurite on the cores our cmdlets use; Pinned, Azurite beside the server on core 1, as a
+        # real storage account runs on machines of its own. At least five rounds: the ratio of two
+        # seconds-long jobs on a shared box moves by 0.2 between rounds.
         Import-Module (Join-Path $root 'tests/TestStorage.psm1') -Force
         $azurite = Start-B1TestAzurite
         try {
@@ -279,35 +304,48 @@ try {
             $db = $sets[$setName].Database
             $setUrl = $url -replace '/sbtest\?', "/${db}?"
             $store = "$($azurite.Endpoint)/bench$([guid]::NewGuid().ToString('n').Substring(0, 8))/backups"
-            Write-Host "Storage: $setName to a folder and to Azurite ($store)"
-            $storeTimes = [ordered]@{}
-            foreach ($name in 'backup to folder', 'backup to Azurite', 'restore from file', 'restore from Azurite') { $storeTimes[$name] = [System.Collections.Generic.List[double]]::new() }
+            $storeRounds = [math]::Max($Rounds, 5)
             $storePeak = 0
-            for ($round = 1; $round -le $Rounds; $round++) {
-                Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
-                $local = $null; $remote = $null
-                $storeTimes['backup to folder'].Add((Invoke-Timed { $script:local = Backup-B1Database -ConnectionString $setUrl -Path "$work/b1" -Environment bench } -Name 'backup to folder'))
-                Reset-PeakRss
-                $storeTimes['backup to Azurite'].Add((Invoke-Timed { $script:remote = Backup-B1Database -ConnectionString $setUrl -Path $store -Environment bench -StorageConnectionString $azurite.ConnectionString } -Name 'backup to Azurite'))
-                $storePeak = [math]::Max($storePeak, (Get-PeakRss))
-                Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_b1; DROP DATABASE IF EXISTS r_b1az;'"
-                $storeTimes['restore from file'].Add((Invoke-Timed { $null = Restore-B1Database -ConnectionString $setUrl -Path $local.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'restore from file'))
-                $fromStore = $null
-                $storeTimes['restore from Azurite'].Add((Invoke-Timed { $script:fromStore = Restore-B1Database -ConnectionString $setUrl -Path $remote.FullName -TargetDatabase r_b1az -Confirm:$false -StorageConnectionString $azurite.ConnectionString } -Name 'restore from Azurite'))
-                if (-not $fromStore.Verified) { throw 'The restore from Azurite did not verify.' }
-                Write-Host ("  " + (($storeTimes.Keys | ForEach-Object { '{0} {1:N1}s' -f $_, $storeTimes[$_][-1] }) -join ', '))
-                Start-Sleep -Milliseconds 1100
-            }
-            $storeMedian = [ordered]@{}
-            foreach ($name in $storeTimes.Keys) { $storeMedian[$name] = Get-Median $storeTimes[$name].ToArray() }
-            $storage = [ordered]@{
-                DataSet = $sets[$setName].Description
-                MedianSeconds = $storeMedian
-                PeakRssBackupToStore = $storePeak
-                Ratios = @(
+            $storePlacements = [ordered]@{}
+            $storeRatios = @()
+            foreach ($place in $placements) {
+                Set-Placement $place
+                & taskset -a -p -c $(if ($place -eq 'Pinned') { '1' } else { "0-$([Environment]::ProcessorCount - 1)" }) $azurite.Process.Id > $null
+                Write-Host "Storage, ${place}: $setName to a folder and to Azurite ($store), $storeRounds rounds"
+                $storeTimes = [ordered]@{}
+                foreach ($name in 'backup to folder', 'backup to Azurite', 'restore from file', 'restore from Azurite') { $storeTimes[$name] = [System.Collections.Generic.List[double]]::new() }
+                $script:cpu = [ordered]@{}
+                for ($round = 1; $round -le $storeRounds; $round++) {
+                    Remove-Item -Recurse -Force (Join-Path $work '*') -ErrorAction SilentlyContinue
+                    $local = $null; $remote = $null
+                    $storeTimes['backup to folder'].Add((Invoke-Timed { $script:local = Backup-B1Database -ConnectionString $setUrl -Path "$work/b1" -Environment bench } -Name 'backup to folder'))
+                    Reset-PeakRss
+                    $storeTimes['backup to Azurite'].Add((Invoke-Timed { $script:remote = Backup-B1Database -ConnectionString $setUrl -Path $store -Environment bench -StorageConnectionString $azurite.ConnectionString } -Name 'backup to Azurite'))
+                    $storePeak = [math]::Max($storePeak, (Get-PeakRss))
+                    Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS r_b1; DROP DATABASE IF EXISTS r_b1az;'"
+                    $storeTimes['restore from file'].Add((Invoke-Timed { $null = Restore-B1Database -ConnectionString $setUrl -Path $local.FullName -TargetDatabase r_b1 -Confirm:$false } -Name 'restore from file'))
+                    $fromStore = $null
+                    $storeTimes['restore from Azurite'].Add((Invoke-Timed { $script:fromStore = Restore-B1Database -ConnectionString $setUrl -Path $remote.FullName -TargetDatabase r_b1az -Confirm:$false -StorageConnectionString $azurite.ConnectionString } -Name 'restore from Azurite'))
+                    if (-not $fromStore.Verified) { throw 'The restore from Azurite did not verify.' }
+                    Write-Host ("  " + (($storeTimes.Keys | ForEach-Object { '{0} {1:N1}s' -f $_, $storeTimes[$_][-1] }) -join ', '))
+                    Start-Sleep -Milliseconds 1100
+                }
+                $storeMedian = [ordered]@{}
+                foreach ($name in $storeTimes.Keys) { $storeMedian[$name] = Get-Median $storeTimes[$name].ToArray() }
+                $placeRatios = @(
                     [pscustomobject]@{ Label = "${setName}: backup to Azurite vs to a folder"; Ratio = $storeMedian['backup to Azurite'] / $storeMedian['backup to folder']; Target = 1.3 }
                     [pscustomobject]@{ Label = "${setName}: restore from Azurite vs from a file"; Ratio = $storeMedian['restore from Azurite'] / $storeMedian['restore from file']; Target = 1.2 }
                 )
+                $storePlacements[$place] = [ordered]@{ MedianSeconds = $storeMedian; Seconds = $storeTimes; Ratios = $placeRatios; CpuSecondsLastRound = $script:cpu }
+                $storeRatios += $placeRatios | ForEach-Object { [pscustomobject]@{ Label = "$($_.Label) ($($place.ToLowerInvariant()))"; Ratio = $_.Ratio; Target = $_.Target } }
+            }
+            Set-Placement 'Shared'
+            $storage = [ordered]@{
+                DataSet = $sets[$setName].Description
+                Rounds = $storeRounds
+                Placements = $storePlacements
+                PeakRssBackupToStore = $storePeak
+                Ratios = $storeRatios
             }
             $ratios = @($ratios) + $storage.Ratios
         } finally {
@@ -361,10 +399,17 @@ try {
     Write-Host ('Every job connected with TLS (new Ssl_accepts in its last round): ' + (($set.TlsConnections.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', '))
     }
     if ($storage) {
-        Write-Host ''
-        Write-Host "== Azure Blob Storage (Azurite on this machine), $($storage.DataSet), shared cores"
-        $storage.MedianSeconds.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Job = $_.Key; Seconds = [math]::Round($_.Value, 2) } } | Format-Table -AutoSize | Out-Host
-        $storage.Ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = "<= $($_.Target)"; Met = $_.Ratio -le $_.Target } } | Format-Table -AutoSize | Out-Host
+        foreach ($place in $storage.Placements.Keys) {
+            $result = $storage.Placements[$place]
+            Write-Host ''
+            Write-Host "== Azure Blob Storage (Azurite on this machine), $($storage.DataSet), median of $($storage.Rounds)"
+            Write-Host $(if ($place -eq 'Pinned') { 'Pinned: Azurite and the server on core 1, our cmdlets on core 0' } else { 'Shared: every process on every core' })
+            $result.MedianSeconds.GetEnumerator() | ForEach-Object {
+                $used = $result.CpuSecondsLastRound[$_.Key]
+                [pscustomobject]@{ Job = $_.Key; Seconds = [math]::Round($_.Value, 2); Rounds = ($result.Seconds[$_.Key] | ForEach-Object { $_.ToString('N2') }) -join ' '; 'Client CPU-s' = [math]::Round($used.Client, 1); 'Server CPU-s' = [math]::Round($used.Server, 1) }
+            } | Format-Table -AutoSize | Out-Host
+            $result.Ratios | ForEach-Object { [pscustomobject]@{ Comparison = $_.Label; Ratio = [math]::Round($_.Ratio, 2); Target = "<= $($_.Target)"; Met = $_.Ratio -le $_.Target } } | Format-Table -AutoSize | Out-Host
+        }
         Write-Host ('Peak RSS during the backup to Azurite: {0:N0} MB' -f ($storage.PeakRssBackupToStore / 1MB))
     }
     if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS {2:N0} MB' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB)) } }
