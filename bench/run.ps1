@@ -64,12 +64,6 @@ function Install-BenchTools {
     if ($LASTEXITCODE -ne 0) { throw "apt-get install failed ($LASTEXITCODE)." }
 }
 
-function Get-SslAccepts {
-    # Over the root socket, which is not TLS itself and so does not count.
-    $line = Invoke-B1TestServerSql $server "SHOW GLOBAL STATUS LIKE 'Ssl_accepts'" | Select-Object -Last 1
-    [long](($line -split '\s+')[-1])
-}
-
 function Get-CpuSeconds([int] $ProcessId, [switch] $WithChildren) {
     # /proc/<pid>/stat: utime and stime (and, for this process, the waited-for children's cutime and cstime), in ticks of 1/100 s.
     $stat = Get-Content "/proc/$ProcessId/stat" -Raw
@@ -79,16 +73,18 @@ function Get-CpuSeconds([int] $ProcessId, [switch] $WithChildren) {
     $ticks / 100.0
 }
 
-function Set-Placement([string] $Name) {
-    # Threads made later inherit the mask, and so do the tools this process starts.
+function Set-Placement([string] $Name, [int[]] $BesideServer = @()) {
+    # Threads made later inherit the mask, and so do the tools this process starts. $BesideServer: other
+    # services (Azurite) that get the server's cores.
     $all = "0-$([Environment]::ProcessorCount - 1)"
     $serverCores, $clientCores = if ($Name -eq 'Pinned') { '1', '0' } else { $all, $all }
-    & taskset -a -p -c $serverCores $serverPid > $null
+    foreach ($id in @($serverPid) + $BesideServer) { & taskset -a -p -c $serverCores $id > $null }
     & taskset -a -p -c $clientCores $PID > $null
     if ($LASTEXITCODE -ne 0) { throw "taskset failed for the $Name placement." }
 }
 
 function Get-ServerStatus([string] $Name) {
+    # Over the root socket, which is not TLS itself and so does not count in Ssl_accepts.
     $line = Invoke-B1TestServerSql $server "SHOW GLOBAL STATUS LIKE '$Name'" | Select-Object -Last 1
     [long](($line -split '\s+')[-1])
 }
@@ -110,14 +106,14 @@ function Invoke-Timed([scriptblock] $Action, [string] $Name) {
     # Times a job and proves it connected with TLS (the server's Ssl_accepts grows), outside the timing;
     # the CPU-seconds of the client (this process and the tools it ran) and of the server go beside it.
     Wait-ServerSettled
-    $before = Get-SslAccepts
+    $before = Get-ServerStatus 'Ssl_accepts'
     $clientBefore = Get-CpuSeconds $PID -WithChildren
     $serverBefore = Get-CpuSeconds $serverPid
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     & $Action
     $watch.Stop()
     $script:cpu[$Name] = [ordered]@{ Client = (Get-CpuSeconds $PID -WithChildren) - $clientBefore; Server = (Get-CpuSeconds $serverPid) - $serverBefore }
-    $tls = (Get-SslAccepts) - $before
+    $tls = (Get-ServerStatus 'Ssl_accepts') - $before
     if ($tls -le 0) { throw "$Name made no TLS connection: every tool must connect the same way." }
     $script:tlsConnections[$Name] = $tls
     $watch.Elapsed.TotalSeconds
@@ -309,8 +305,7 @@ try {
             $storePlacements = [ordered]@{}
             $storeRatios = @()
             foreach ($place in $placements) {
-                Set-Placement $place
-                & taskset -a -p -c $(if ($place -eq 'Pinned') { '1' } else { "0-$([Environment]::ProcessorCount - 1)" }) $azurite.Process.Id > $null
+                Set-Placement $place -BesideServer $azurite.Process.Id
                 Write-Host "Storage, ${place}: $setName to a folder and to Azurite ($store), $storeRounds rounds"
                 $storeTimes = [ordered]@{}
                 foreach ($name in 'backup to folder', 'backup to Azurite', 'restore from file', 'restore from Azurite') { $storeTimes[$name] = [System.Collections.Generic.List[double]]::new() }
