@@ -57,15 +57,28 @@ namespace B1Backup.Core.Archive
         /// <summary>Appends one compressed member; returns the offset it starts at.</summary>
         public long WriteMember(byte[] data, int count, long uncompressedLength, string kind)
         {
+            long offset = StartMember(uncompressedLength, kind);
+            hashing.Write(data, 0, count);
+            return offset;
+        }
+
+        /// <summary>Appends one compressed member held in segments; returns the offset it starts at.</summary>
+        internal long WriteMember(SegmentedBuffer data, long uncompressedLength, string kind)
+        {
+            long offset = StartMember(uncompressedLength, kind);
+            data.WriteTo(hashing);
+            return offset;
+        }
+
+        private long StartMember(long uncompressedLength, string kind)
+        {
             if (tee != null)
             {
                 tee.KeepLocally = kind != Store.MemberKind.Data;
             }
 
-            long offset = hashing.BytesWritten;
-            hashing.Write(data, 0, count);
             uncompressed += uncompressedLength;
-            return offset;
+            return hashing.BytesWritten;
         }
 
         /// <summary>Flushes the file to disk and renames it to its final name.</summary>

@@ -34,6 +34,7 @@ namespace B1Backup.Core.Engine
         private readonly object gate = new object();
         private readonly Slot[] slots;
         private readonly SemaphoreSlim window;
+        private readonly SegmentPool segments = new SegmentPool();
         private int next = -1;
         private Exception? failure;
 
@@ -154,15 +155,20 @@ namespace B1Backup.Core.Engine
         private void Append(string kind, string? table, Member member)
         {
             int index = manifest.Members.Count;
-            byte[] buffer = member.Buffer;
-            int length = member.Length;
+            long length = member.Data.Length;
+            long offset;
             if (Cipher != null)
             {
-                buffer = Cipher.Encrypt(buffer, length, index);
-                length = buffer.Length;
+                byte[] sealedMember = Cipher.Encrypt(member.Data.ToArray(), (int)length, index);
+                length = sealedMember.Length;
+                offset = archive.WriteMember(sealedMember, sealedMember.Length, member.Uncompressed, kind);
+            }
+            else
+            {
+                offset = archive.WriteMember(member.Data, member.Uncompressed, kind);
             }
 
-            long offset = archive.WriteMember(buffer, length, member.Uncompressed, kind);
+            member.Data.Release();
             manifest.Members.Add(new ManifestMember { Kind = kind, Table = table, Offset = offset, Length = length, UncompressedLength = member.Uncompressed, Rows = member.Rows });
         }
 
@@ -224,7 +230,7 @@ namespace B1Backup.Core.Engine
         /// </summary>
         private void Produce(WorkItem item, MySqlConnection? reader, Action<Member> made, CancellationToken token)
         {
-            var buffer = new MemoryStream(item.Chunk != null ? 4 << 20 : 4096);
+            var buffer = new SegmentedBuffer(segments);
             var compressor = Compression.Compress(buffer, compression);
             var counting = new CountingStream(compressor);
             int emitted = 0;
@@ -239,7 +245,7 @@ namespace B1Backup.Core.Engine
                     throw new InvalidOperationException($"One part of the backup grew past 2 GB compressed (table {item.Table}); this should not happen, because parts are cut at {MemberBytes:N0} bytes of SQL.");
                 }
 
-                made(new Member(buffer.GetBuffer(), (int)buffer.Length, uncompressed, rowsSoFar - rowsBefore));
+                made(new Member(buffer, uncompressed, rowsSoFar - rowsBefore));
                 emitted++;
                 rowsBefore = rowsSoFar;
             }
@@ -270,7 +276,7 @@ namespace B1Backup.Core.Engine
                     }
 
                     Close(rowsSoFar);
-                    buffer = new MemoryStream(4 << 20);
+                    buffer = new SegmentedBuffer(segments);
                     compressor = Compression.Compress(buffer, compression);
                     counting.Retarget(compressor);
                 });
@@ -296,17 +302,15 @@ namespace B1Backup.Core.Engine
 
         private sealed class Member
         {
-            public Member(byte[] buffer, int length, long uncompressed, long rows)
+            public Member(SegmentedBuffer data, long uncompressed, long rows)
             {
-                Buffer = buffer;
-                Length = length;
+                Data = data;
                 Uncompressed = uncompressed;
                 Rows = rows;
             }
 
-            public byte[] Buffer { get; }
-
-            public int Length { get; }
+            /// <summary>The compressed member; its segments go back to the pool once it is written.</summary>
+            public SegmentedBuffer Data { get; }
 
             public long Uncompressed { get; }
 
