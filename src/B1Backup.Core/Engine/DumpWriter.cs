@@ -101,8 +101,10 @@ namespace B1Backup.Core.Engine
             {
                 // The text protocol rounds FLOAT to 6 digits; as a DOUBLE it arrives exact (x*1E0 keeps -0).
                 ValueKind.Float => "(" + Sql.Identifier(c.Name) + " * 1E0)",
-                // Text forms avoid the driver's date conversions (zero dates, TIME beyond 24 h, 6 fraction digits).
-                ValueKind.Temporal or ValueKind.Other => "CAST(" + Sql.Identifier(c.Name) + " AS CHAR)",
+                // Text forms avoid the driver's date conversions (zero dates, TIME beyond 24 h, 6 fraction digits);
+                // a date's text as binary arrives as its ASCII bytes, copied out with no string made per value.
+                ValueKind.Temporal => "CAST(" + Sql.Identifier(c.Name) + " AS BINARY)",
+                ValueKind.Other => "CAST(" + Sql.Identifier(c.Name) + " AS CHAR)",
                 _ => Sql.Identifier(c.Name),
             });
 
@@ -311,6 +313,9 @@ namespace B1Backup.Core.Engine
                 case ValueKind.Double:
                     buffer.AppendDouble(reader.GetDouble(ordinal));
                     break;
+                case ValueKind.Temporal:
+                    AppendTemporal(buffer, reader, ordinal);
+                    break;
                 case ValueKind.Binary:
                     byte[] bytes = reader.GetValue(ordinal) switch
                     {
@@ -335,6 +340,21 @@ namespace B1Backup.Core.Engine
 
                     break;
             }
+        }
+
+        /// <summary>A date or time read as the bytes of its text (see <see cref="SelectFor"/>), written as a literal.</summary>
+        private static void AppendTemporal(SqlBuffer buffer, MySqlDataReader reader, int ordinal)
+        {
+            byte[] text = buffer.ByteScratch;
+            int length = (int)reader.GetBytes(ordinal, 0, text, 0, text.Length);
+            if (length < text.Length && buffer.TryAppendTemporalText(text, length))
+            {
+                return;
+            }
+
+            // Not the text of a date (no server sends that): hex reads back as exactly these bytes.
+            byte[] whole = (byte[])reader.GetValue(ordinal);
+            buffer.AppendHex(whole, 0, whole.Length);
         }
 
         private void WriteInPieces(string variable, string literal)

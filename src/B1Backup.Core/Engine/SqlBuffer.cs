@@ -21,6 +21,9 @@ namespace B1Backup.Core.Engine
 
         public int Length { get; private set; }
 
+        /// <summary>A few bytes a caller may read a short value into before appending it (longer than any date's text).</summary>
+        public byte[] ByteScratch { get; } = new byte[64];
+
         public void Clear() => Length = 0;
 
         public void Truncate(int length) => Length = length;
@@ -144,6 +147,32 @@ namespace B1Backup.Core.Engine
             return value.Length;
         }
 #endif
+
+        /// <summary>
+        /// The text of a date, time or timestamp ('2024-02-29 13:05:00.250000', '-838:59:59') as a quoted
+        /// literal; false, with nothing appended, if a byte is not one such text holds, so nothing needs escaping.
+        /// </summary>
+        public bool TryAppendTemporalText(byte[] text, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                byte b = text[i];
+                if (!((b >= (byte)'0' && b <= (byte)'9') || b == (byte)'-' || b == (byte)':' || b == (byte)' ' || b == (byte)'.'))
+                {
+                    return false;
+                }
+            }
+
+            Ensure(count + 2);
+            chars[Length++] = '\'';
+            for (int i = 0; i < count; i++)
+            {
+                chars[Length++] = (char)text[i];
+            }
+
+            chars[Length++] = '\'';
+            return true;
+        }
 
         /// <summary>0x-prefixed hex, or '' for an empty value (0x alone is not valid SQL).</summary>
         public void AppendHex(byte[] value, int offset, int count)
