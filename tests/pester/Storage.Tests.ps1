@@ -114,6 +114,39 @@ Describe 'Backups in Azure Blob Storage' {
         @(Get-B1Backup -Path $location -StorageConnectionString $cs).Count | Should -Be 2
     }
 
+    It 'Get-B1Backup and Test-B1Rpo stop at Ctrl+C while a store keeps them waiting' {
+        # A "store" that accepts the connection and never answers: without the stop reaching the
+        # listing, the SDK would wait out its 60 s network timeout and three retries.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = $listener.LocalEndpoint.Port
+        $silent = "DefaultEndpointsProtocol=http;AccountName=$($azurite.Account);AccountKey=$($azurite.Key);BlobEndpoint=http://127.0.0.1:$port/$($azurite.Account);"
+        $location = "http://127.0.0.1:$port/$($azurite.Account)/silent/backups"
+        try {
+            foreach ($command in 'Get-B1Backup -Path $location -StorageConnectionString $silent', 'Test-B1Rpo -Path $location -Environment production -MaxAge 1.00:00:00 -StorageConnectionString $silent') {
+                $ps = [powershell]::Create()
+                $null = $ps.AddScript("Import-Module '$(Join-Path $PSScriptRoot '../../B1Backup.psd1')'`n$command")
+                $ps.Runspace.SessionStateProxy.SetVariable('location', $location)
+                $ps.Runspace.SessionStateProxy.SetVariable('silent', $silent)
+                $client = $null
+                try {
+                    $null = $ps.BeginInvoke()
+                    $accept = $listener.AcceptTcpClientAsync()
+                    $accept.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue -Because "$command connects to the store"
+                    $client = $accept.Result
+                    $stop = $ps.BeginStop($null, $null)
+                    $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(30)) | Should -BeTrue -Because "$command stops while the store is silent"
+                    $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+                } finally {
+                    if ($client) { $client.Dispose() }
+                    $ps.Dispose()
+                }
+            }
+        } finally {
+            $listener.Stop()
+        }
+    }
+
     It 'refuses a wrong account key with a clear error that never shows the key or the real one' {
         $location = New-Location
         $null = Backup-B1Database -ConnectionString $url -Path $location -Environment qa -StorageConnectionString $cs

@@ -10,8 +10,10 @@ namespace B1Backup.Commands
     /// <summary>Lists backups under a backup root, newest first.</summary>
     [Cmdlet(VerbsCommon.Get, "B1Backup")]
     [OutputType(typeof(BackupInfo))]
-    public sealed class GetB1BackupCommand : B1Cmdlet
+    public sealed class GetB1BackupCommand : B1Cmdlet, IDisposable
     {
+        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
+
         /// <summary>The backup root that holds one folder per environment.</summary>
         [Parameter(Position = 0)]
         [Alias("BackupRoot")]
@@ -98,11 +100,16 @@ namespace B1Backup.Commands
             IReadOnlyList<BackupInfo> listed;
             try
             {
-                listed = new StoredBackups(BackupLocations.OpenRoot(Path, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential))).List(DateTime.Now, default);
+                listed = new StoredBackups(BackupLocations.OpenRoot(Path, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential))).List(DateTime.Now, cancel.Token);
             }
             catch (B1BackupException e)
             {
                 ThrowEngineError(e, Path);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C while a large store was being listed.
                 return;
             }
 
@@ -112,5 +119,9 @@ namespace B1Backup.Commands
                 WriteObject(backup);
             }
         }
+
+        protected override void StopProcessing() => cancel.Cancel();
+
+        public void Dispose() => cancel.Dispose();
     }
 }

@@ -15,8 +15,10 @@ namespace B1Backup.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "B1Rpo")]
     [OutputType(typeof(RpoStatus), typeof(bool))]
-    public sealed class TestB1RpoCommand : B1Cmdlet
+    public sealed class TestB1RpoCommand : B1Cmdlet, IDisposable
     {
+        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
+
         [Parameter(Position = 0)]
         [Alias("BackupRoot")]
         [ValidateNotNullOrEmpty]
@@ -65,12 +67,17 @@ namespace B1Backup.Commands
                 try
                 {
                     var store = new StoredBackups(BackupLocations.OpenRoot(root, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential)));
-                    listed = store.List(DateTime.Now, default);
-                    passesChecksum = b => store.Verify(StoredBackups.KeyOf(b.Environment, b.Name), default).Passed;
+                    listed = store.List(DateTime.Now, cancel.Token);
+                    passesChecksum = b => store.Verify(StoredBackups.KeyOf(b.Environment, b.Name), cancel.Token).Passed;
                 }
                 catch (B1BackupException e)
                 {
                     ThrowEngineError(e, root);
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C while a large store was being listed.
                     return;
                 }
 
@@ -88,7 +95,17 @@ namespace B1Backup.Commands
             }
 
             var backups = new BackupFilter(new[] { Environment }, new[] { Database }).Apply(listed);
-            var statuses = (passesChecksum == null ? RpoCheck.Evaluate(backups, MaxAge) : RpoCheck.Evaluate(backups, MaxAge, passesChecksum)).ToList();
+            List<RpoStatus> statuses;
+            try
+            {
+                statuses = (passesChecksum == null ? RpoCheck.Evaluate(backups, MaxAge) : RpoCheck.Evaluate(backups, MaxAge, passesChecksum)).ToList();
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C while a stored backup's checksum was being read.
+                return;
+            }
+
             if (statuses.Count == 0)
             {
                 // Nothing found is never "all green": it is a failing status of what was asked about.
@@ -119,5 +136,9 @@ namespace B1Backup.Commands
                 }
             }
         }
+
+        protected override void StopProcessing() => cancel.Cancel();
+
+        public void Dispose() => cancel.Dispose();
     }
 }
