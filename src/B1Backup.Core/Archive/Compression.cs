@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.IO.Compression;
-using System.Linq;
 using B1Backup.Core.Store;
 
 namespace B1Backup.Core.Archive
@@ -153,20 +152,23 @@ namespace B1Backup.Core.Archive
 
                 // Both trials are kept running: the chosen one's output so far is copied to the member and it
                 // goes on writing there, so the sample is compressed once more at most (for the dense level).
-                var fastTrial = Trial(held, GzipChoice.Fast);
-                var huffmanTrial = Trial(held, GzipChoice.HuffmanOnly);
-                var choice = ChooseGzip(held.Length, fastTrial.Probe.Length, huffmanTrial.Probe.Length);
-                var kept = choice == GzipChoice.HuffmanOnly ? huffmanTrial : choice == GzipChoice.Fast ? fastTrial : null;
-                foreach (var trial in new[] { fastTrial, huffmanTrial }.Where(t => t != kept))
+                var trials = new[] { Trial(held, GzipChoice.Fast), Trial(held, GzipChoice.HuffmanOnly) };
+                var choice = ChooseGzip(held.Length, trials[0].Probe.Length, trials[1].Probe.Length);
+                int keep = choice == GzipChoice.Fast ? 0 : choice == GzipChoice.HuffmanOnly ? 1 : -1;
+                for (int i = 0; i < trials.Length; i++)
                 {
-                    trial.Compressor.Dispose();
+                    if (i != keep)
+                    {
+                        trials[i].Compressor.Dispose();
+                    }
                 }
 
-                if (kept != null)
+                if (keep >= 0)
                 {
-                    output.Write(kept.Probe.GetBuffer(), 0, (int)kept.Probe.Length);
-                    kept.Target.Retarget(output);
-                    compressor = kept.Compressor;
+                    var (probe, target, kept) = trials[keep];
+                    output.Write(probe.GetBuffer(), 0, (int)probe.Length);
+                    target.Retarget(output);
+                    compressor = kept;
                     return;
                 }
 
@@ -174,30 +176,14 @@ namespace B1Backup.Core.Archive
                 compressor.Write(held.GetBuffer(), 0, (int)held.Length);
             }
 
-            private TrialRun Trial(MemoryStream held, GzipChoice choice)
+            private (MemoryStream Probe, CountingStream Target, Stream Compressor) Trial(MemoryStream held, GzipChoice choice)
             {
                 var probe = new MemoryStream();
                 var target = new CountingStream(probe);
                 var trial = create(target, choice);
                 trial.Write(held.GetBuffer(), 0, (int)held.Length);
                 trial.Flush();
-                return new TrialRun(probe, target, trial);
-            }
-
-            private sealed class TrialRun
-            {
-                public TrialRun(MemoryStream probe, CountingStream target, Stream compressor)
-                {
-                    Probe = probe;
-                    Target = target;
-                    Compressor = compressor;
-                }
-
-                public MemoryStream Probe { get; }
-
-                public CountingStream Target { get; }
-
-                public Stream Compressor { get; }
+                return (probe, target, trial);
             }
         }
     }
