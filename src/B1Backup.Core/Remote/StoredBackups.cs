@@ -107,55 +107,8 @@ namespace B1Backup.Core.Remote
                 return Fail(result, ChecksumReason.Unreadable, e.Message);
             }
 
-            result.Actual = actual;
-            if (sidecar == null)
-            {
-                result.ChecksumPath = null;
-                return Fail(result, ChecksumReason.ChecksumFileMissing,
-                    $"There is no checksum file '{name}{BackupName.ChecksumSuffix}' beside the backup, so its integrity cannot be proven. Restore it only if you trust it, or take a new backup.");
-            }
-
-            if (!ChecksumFile.TryParse(sidecar, out string expected, out string namedFile))
-            {
-                return Fail(result, ChecksumReason.ChecksumFileMalformed,
-                    "The checksum file is not in sha256sum format ('<64 hex digits>  <file name>'). It may be damaged; do not trust this backup until it is checked another way.");
-            }
-
-            result.Expected = expected;
-            string namedLeaf = namedFile.Replace('\\', '/');
-            namedLeaf = namedLeaf.Substring(namedLeaf.LastIndexOf('/') + 1);
-            if (!string.Equals(namedLeaf, name, StringComparison.Ordinal))
-            {
-                return Fail(result, ChecksumReason.ChecksumFileNamesOtherFile, $"The checksum file names '{namedLeaf}', not this backup. It was probably copied or renamed by mistake.");
-            }
-
-            if (data.Size == 0)
-            {
-                return Fail(result, ChecksumReason.EmptyFile, "The backup is empty (0 bytes): the backup that wrote it did not finish. Use an older backup.");
-            }
-
-            if (string.Equals(actual, expected, StringComparison.Ordinal))
-            {
-                result.Passed = true;
-                result.Reason = ChecksumReason.OK;
-                result.Message = "The backup matches its checksum.";
-                return result;
-            }
-
-            if (prefixActual != null && string.Equals(prefixActual, expected, StringComparison.Ordinal))
-            {
-                return Fail(result, ChecksumReason.TrailingData,
-                    "Bytes were appended to the backup after it was written (its recorded part is intact). Do not restore it as it is; copy it again from its source.");
-            }
-
-            if (recordedSize > data.Size)
-            {
-                return Fail(result, ChecksumReason.Truncated,
-                    "The backup is shorter than when it was written (an interrupted copy or upload). Use an older backup or copy it again from its source.");
-            }
-
-            return Fail(result, ChecksumReason.ChecksumMismatch,
-                "The backup's SHA-256 differs from its checksum file: its content changed after it was written. Do not restore it; use an older backup or copy it again from its source.");
+            return ChecksumVerifier.Judge(result, name, data.Size, actual, sidecar,
+                expected => prefixActual != null && string.Equals(prefixActual, expected, StringComparison.Ordinal), () => recordedSize > data.Size);
         }
 
         /// <summary>The newest backup of this environment and database that is trusted and passes its checksum, or null.</summary>

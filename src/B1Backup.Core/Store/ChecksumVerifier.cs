@@ -24,7 +24,7 @@ namespace B1Backup.Core.Store
 
                 if (result.Passed && signingKey != null)
                 {
-                    result.Message = "The file matches its checksum and its signature.";
+                    result.Message = "The backup matches its checksum and its signature.";
                 }
 
                 return result;
@@ -45,18 +45,29 @@ namespace B1Backup.Core.Store
             }
 
             long size = new FileInfo(path).Length;
-            if (!File.Exists(result.ChecksumPath))
+            string? sidecar = File.Exists(result.ChecksumPath) ? File.ReadAllText(result.ChecksumPath!, Encoding.UTF8) : null;
+            return Judge(result, System.IO.Path.GetFileName(path), size, actualSha256 ?? ChecksumFile.ComputeSha256(path), sidecar,
+                expected => HasTrailingData(path, size, expected), () => LooksTruncated(path, size));
+        }
+
+        /// <summary>
+        /// The verdict on a backup named <paramref name="name"/> of <paramref name="size"/> bytes whose SHA-256
+        /// is <paramref name="actual"/>, against the text of its .sha256 (null: there is none). A file on disk
+        /// and an object in a store are judged alike; only how appended bytes and a cut-short copy are told differs.
+        /// </summary>
+        internal static ChecksumResult Judge(ChecksumResult result, string name, long size, string actual, string? sidecar,
+            Func<string, bool> hasTrailingData, Func<bool> looksTruncated)
+        {
+            result.Actual = actual;
+            if (sidecar == null)
             {
                 result.ChecksumPath = null;
-                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
                 return Fail(result, ChecksumReason.ChecksumFileMissing,
-                    $"There is no checksum file '{System.IO.Path.GetFileName(path)}{BackupName.ChecksumSuffix}' beside the backup, so its integrity cannot be proven. Restore it only if you trust it, or take a new backup.");
+                    $"There is no checksum file '{name}{BackupName.ChecksumSuffix}' beside the backup, so its integrity cannot be proven. Restore it only if you trust it, or take a new backup.");
             }
 
-            string sidecar = File.ReadAllText(result.ChecksumPath!, Encoding.UTF8);
             if (!ChecksumFile.TryParse(sidecar, out string expected, out string namedFile))
             {
-                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
                 return Fail(result, ChecksumReason.ChecksumFileMalformed,
                     "The checksum file is not in sha256sum format ('<64 hex digits>  <file name>'). It may be damaged; do not trust this backup until it is checked another way.");
             }
@@ -64,42 +75,39 @@ namespace B1Backup.Core.Store
             result.Expected = expected;
             string namedLeaf = namedFile.Replace('\\', '/');
             namedLeaf = namedLeaf.Substring(namedLeaf.LastIndexOf('/') + 1);
-            if (!string.Equals(namedLeaf, System.IO.Path.GetFileName(path), StringComparison.Ordinal))
+            if (!string.Equals(namedLeaf, name, StringComparison.Ordinal))
             {
-                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
                 return Fail(result, ChecksumReason.ChecksumFileNamesOtherFile,
                     $"The checksum file names '{namedLeaf}', not this backup. It was probably copied or renamed by mistake.");
             }
 
             if (size == 0)
             {
-                result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
-                return Fail(result, ChecksumReason.EmptyFile, "The backup file is empty (0 bytes): the backup that wrote it did not finish. Use an older backup.");
+                return Fail(result, ChecksumReason.EmptyFile, "The backup is empty (0 bytes): the backup that wrote it did not finish. Use an older backup.");
             }
 
-            result.Actual = actualSha256 ?? ChecksumFile.ComputeSha256(path);
-            if (string.Equals(result.Actual, expected, StringComparison.Ordinal))
+            if (string.Equals(actual, expected, StringComparison.Ordinal))
             {
                 result.Passed = true;
                 result.Reason = ChecksumReason.OK;
-                result.Message = "The file matches its checksum.";
+                result.Message = "The backup matches its checksum.";
                 return result;
             }
 
-            if (HasTrailingData(path, size, expected))
+            if (hasTrailingData(expected))
             {
                 return Fail(result, ChecksumReason.TrailingData,
                     "Bytes were appended to the backup after it was written (its recorded part is intact). Do not restore it as it is; copy it again from its source.");
             }
 
-            if (LooksTruncated(path, size))
+            if (looksTruncated())
             {
                 return Fail(result, ChecksumReason.Truncated,
-                    "The backup file is shorter than when it was written (cut off by a full disk, an interrupted copy or a crash). Use an older backup or copy it again from its source.");
+                    "The backup is shorter than when it was written (cut off by a full disk, an interrupted copy or upload, or a crash). Use an older backup or copy it again from its source.");
             }
 
             return Fail(result, ChecksumReason.ChecksumMismatch,
-                "The file's SHA-256 differs from its checksum file: its content changed after it was written. Do not restore it; use an older backup or copy it again from its source.");
+                "The backup's SHA-256 differs from its checksum file: its content changed after it was written. Do not restore it; use an older backup or copy it again from its source.");
         }
 
         /// <summary>A file longer than its manifest records whose recorded part still hashes right had bytes appended.</summary>
