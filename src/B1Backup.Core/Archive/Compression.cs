@@ -150,8 +150,8 @@ namespace B1Backup.Core.Archive
                     return;
                 }
 
-                // Both trials are kept running: the chosen one's output so far is copied to the member and it
-                // goes on writing there, so the sample is compressed once more at most (for the dense level).
+                // Both trials compress the sample; the chosen one's output so far is copied to the member and it
+                // goes on writing there, so the sample is compressed a third time only for the dense level.
                 var trials = new[] { Trial(held, GzipChoice.Fast), Trial(held, GzipChoice.HuffmanOnly) };
                 var choice = ChooseGzip(held.Length, trials[0].Probe.Length, trials[1].Probe.Length);
                 int keep = choice == GzipChoice.Fast ? 0 : choice == GzipChoice.HuffmanOnly ? 1 : -1;
