@@ -18,10 +18,10 @@ namespace B1Backup.Core.Archive
         public const int GzipLevel = 2;
 
         /// <summary>
-        /// Level 5 for data that compresses well (dates, small numbers, repeated words): there level 2 is
-        /// 30% larger than gzip -6 and level 5 within 5% of it, at about twice level 2's time.
+        /// Level 4 for data that compresses well (dates, small numbers, repeated words): there level 2 is
+        /// 30% larger than gzip -6, level 3 16%, level 4 7% and level 5 4%; level 4 takes 8% less time than 5.
         /// </summary>
-        public const int DenseGzipLevel = 5;
+        public const int DenseGzipLevel = 4;
 
         /// <summary>Level 2 output below this share of its input marks data that compresses well.</summary>
         public const double DenseRatio = 0.40;
@@ -194,7 +194,7 @@ namespace B1Backup.Core.Archive
         /// <summary>Level 2: most data.</summary>
         Fast,
 
-        /// <summary>Level 5: data that compresses well (dates, small numbers, repeated words).</summary>
+        /// <summary>Level 4: data that compresses well (dates, small numbers, repeated words).</summary>
         Dense,
 
         /// <summary>Huffman coding alone, no matching: data with few repeats, such as random strings.</summary>
