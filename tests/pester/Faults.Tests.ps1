@@ -181,6 +181,20 @@ INSERT INTO target.marker VALUES ('old');
         "$(Get-OwnSql 'SELECT v FROM target2.marker')" | Should -Match 'old'
         Wait-Until { "$(Get-OwnSql "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'target2\_\_b1%'")" -match '\b0\b' } -Seconds 20
     }
+
+    It 'Ctrl+C mid-backup stops it at once: no backup, no partial file' {
+        $root = Join-Path $TestDrive 'stopped'
+        $job = Start-InRunspace -Script 'Backup-B1Database -Path $root -Database $db -Environment stopped -Parallel 1' -Variables @{ root = $root; db = $bigDatabase }
+        try {
+            Wait-Until { @(Get-ChildItem -Path (Join-Path $root 'stopped') -Filter '*.partial-*' -ErrorAction SilentlyContinue).Count -gt 0 }
+            # Stop() returns once the cmdlet has ended: a backup that did not hear it would finish first and leave a file.
+            $job.PowerShell.Stop()
+            $job.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally {
+            $job.PowerShell.Dispose()
+        }
+        @(Get-ChildItem -Path (Join-Path $root 'stopped')).Name | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Test-B1BackupChecksum -Deep' {

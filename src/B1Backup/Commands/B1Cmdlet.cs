@@ -1,12 +1,39 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using B1Backup.Core;
 
 namespace B1Backup.Commands
 {
-    /// <summary>What every B1Backup cmdlet shares: engine failures become proper ErrorRecords.</summary>
-    public abstract class B1Cmdlet : PSCmdlet
+    /// <summary>What every B1Backup cmdlet shares: engine failures become proper ErrorRecords, and Ctrl+C reaches the engine.</summary>
+    public abstract class B1Cmdlet : PSCmdlet, IDisposable
     {
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+
+        /// <summary>
+        /// Cancelled when the pipeline is stopped (Ctrl+C, a runbook's timeout): every engine call gets it, so
+        /// the engine stops its work and cleans up after itself instead of being cut off.
+        /// </summary>
+        protected CancellationToken StopToken => stopping.Token;
+
+        protected override void StopProcessing() => stopping.Cancel();
+
+        /// <summary>PowerShell disposes a cmdlet that implements IDisposable once its pipeline ends.</summary>
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                stopping.Dispose();
+            }
+        }
+
         protected ErrorRecord ToErrorRecord(B1BackupException e, object? target = null) =>
             new ErrorRecord(e, e.ErrorId, ToCategory(e.Kind), e.Target ?? target);
 

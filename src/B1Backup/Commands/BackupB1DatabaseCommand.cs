@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Engine;
 using B1Backup.Core.Remote;
@@ -17,7 +16,6 @@ namespace B1Backup.Commands
     [OutputType(typeof(BackupResult))]
     public sealed class BackupB1DatabaseCommand : ConnectionCmdlet
     {
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
         private readonly List<string> requested = new List<string>();
 
         /// <summary>
@@ -106,7 +104,7 @@ namespace B1Backup.Commands
             bool several = databases.Count > 1;
             foreach (string database in databases)
             {
-                if (cancel.IsCancellationRequested)
+                if (StopToken.IsCancellationRequested)
                 {
                     break;
                 }
@@ -165,7 +163,7 @@ namespace B1Backup.Commands
             });
             try
             {
-                var result = store == null ? BackupEngine.Run(request, progress, Log, cancel.Token) : StoreBackup.Run(request, store, progress, Log, cancel.Token);
+                var result = store == null ? BackupEngine.Run(request, progress, Log, StopToken) : StoreBackup.Run(request, store, progress, Log, StopToken);
                 foreach (string missing in result.Incomplete)
                 {
                     WriteWarning($"The backup {result.Name} may lack {missing}.");
@@ -186,6 +184,5 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Remote;
 using B1Backup.Core.Store;
@@ -16,7 +15,6 @@ namespace B1Backup.Commands
     [OutputType(typeof(BackupInfo))]
     public sealed class CopyB1BackupCommand : B1Cmdlet
     {
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
         private StoredBackups? destination;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -72,7 +70,7 @@ namespace B1Backup.Commands
                         record.PercentComplete = p.Total > 0 ? (int)(p.Read * 100 / p.Total) : -1;
                         return true;
                     });
-                    WriteObject(BackupCopier.Copy(source, key, destination, DateTime.Now, (read, total) => progress.Report((read, total)), Log, cancel.Token));
+                    WriteObject(BackupCopier.Copy(source, key, destination, DateTime.Now, (read, total) => progress.Report((read, total)), Log, StopToken));
                 }
                 catch (B1BackupException e)
                 {
@@ -85,6 +83,5 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
     }
 }

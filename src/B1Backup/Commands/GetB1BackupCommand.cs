@@ -10,9 +10,8 @@ namespace B1Backup.Commands
     /// <summary>Lists backups under a backup root, newest first.</summary>
     [Cmdlet(VerbsCommon.Get, "B1Backup")]
     [OutputType(typeof(BackupInfo))]
-    public sealed class GetB1BackupCommand : B1Cmdlet, IDisposable
+    public sealed class GetB1BackupCommand : B1Cmdlet
     {
-        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
 
         /// <summary>The backup root that holds one folder per environment.</summary>
         [Parameter(Position = 0)]
@@ -100,7 +99,7 @@ namespace B1Backup.Commands
             IReadOnlyList<BackupInfo> listed;
             try
             {
-                listed = new StoredBackups(BackupLocations.OpenRoot(Path, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential))).List(DateTime.Now, cancel.Token);
+                listed = new StoredBackups(BackupLocations.OpenRoot(Path, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential))).List(DateTime.Now, StopToken);
             }
             catch (B1BackupException e)
             {
@@ -120,8 +119,6 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
 
-        public void Dispose() => cancel.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Schedule;
@@ -15,7 +14,6 @@ namespace B1Backup.Commands
     [OutputType(typeof(JobOutcome))]
     public sealed class InvokeB1BackupJobCommand : B1Cmdlet
     {
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         /// <summary>The schedule's definition file, as Register-B1BackupSchedule wrote it.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -50,7 +48,7 @@ namespace B1Backup.Commands
                     return;
                 }
 
-                var outcome = ScheduledJob.Run(definition, settings, Log, cancel.Token);
+                var outcome = ScheduledJob.Run(definition, settings, Log, StopToken);
                 WriteObject(outcome);
                 if (!outcome.Succeeded)
                 {
@@ -65,7 +63,6 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
 
         /// <summary>The schedule's own command, told which schedule failed and why (the error never holds a password).</summary>
         private void Notify(ScheduleDefinition definition, string error)

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Drill;
 using B1Backup.Core.Remote;
@@ -23,7 +22,6 @@ namespace B1Backup.Commands
 
         protected override string? DatabaseParameter => Database;
 
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         /// <summary>The backup to drill (also Get-B1Backup objects from the pipeline).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -128,7 +126,7 @@ namespace B1Backup.Commands
             DrillResult result;
             try
             {
-                result = store != null ? RestoreDrill.RunFromStore(store, key!, settings, options, Log, cancel.Token) : RestoreDrill.Run(backup, settings, options, Log, cancel.Token);
+                result = store != null ? RestoreDrill.RunFromStore(store, key!, settings, options, Log, StopToken) : RestoreDrill.Run(backup, settings, options, Log, StopToken);
             }
             catch (B1BackupException e) when (store != null)
             {
@@ -154,7 +152,6 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
 
         private BackupInfo? Describe(string path)
         {
@@ -180,11 +177,11 @@ namespace B1Backup.Commands
                 if (ParameterSetName == "Path")
                 {
                     (store, key) = BackupLocations.OpenBackup(location, credentials);
-                    return store.Describe(key, DateTime.Now, cancel.Token);
+                    return store.Describe(key, DateTime.Now, StopToken);
                 }
 
                 store = new StoredBackups(BackupLocations.OpenRoot(location, credentials));
-                var newest = new BackupFilter(new[] { Environment }, new[] { BackupDatabase }).Apply(store.List(DateTime.Now, cancel.Token)).FirstOrDefault();
+                var newest = new BackupFilter(new[] { Environment }, new[] { BackupDatabase }).Apply(store.List(DateTime.Now, StopToken)).FirstOrDefault();
                 if (newest == null)
                 {
                     WriteEngineError(new B1BackupException("NoBackupToDrill", FailureKind.NotFound,

@@ -44,7 +44,6 @@ namespace B1Backup.Commands
         [Credential]
         public PSCredential? StorageCredential { get; set; }
 
-        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
         private RetentionRule? storeRetention;
 
         protected override void ProcessRecord()
@@ -113,11 +112,11 @@ namespace B1Backup.Commands
             try
             {
                 var (backups, key) = BackupLocations.OpenBackup(location, credentials);
-                var backup = backups.Describe(key, now, cancel.Token);
+                var backup = backups.Describe(key, now, StopToken);
                 // The newest good backup of its group, looked up once per group in the store it is in.
                 storeRetention ??= new RetentionRule(
                     b => b.FullName.Substring(0, b.FullName.LastIndexOf('/')),
-                    b => BackupLocations.OpenBackup(b.FullName, credentials).Backups.NewestGood(b.Environment, b.Database, now, cancel.Token));
+                    b => BackupLocations.OpenBackup(b.FullName, credentials).Backups.NewestGood(b.Environment, b.Database, now, StopToken));
                 if (backup.LockedBecause != null)
                 {
                     WriteWarning($"'{backup.Name}' is locked by the store ({backup.LockedBecause}); it is kept until the lock ends.");
@@ -135,7 +134,7 @@ namespace B1Backup.Commands
                     return;
                 }
 
-                backups.Delete(key, cancel.Token);
+                backups.Delete(key, StopToken);
                 WriteVerbose($"Removed {backup.FullName} and its sidecars.");
                 if (PassThru)
                 {
@@ -157,6 +156,5 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using B1Backup.Core;
 using B1Backup.Core.Remote;
 using B1Backup.Core.Restore;
@@ -24,7 +23,6 @@ namespace B1Backup.Commands
 
         public const string ProductionPhrase = "RESTORE PRODUCTION";
 
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath", "LiteralPath")]
@@ -105,7 +103,7 @@ namespace B1Backup.Commands
                     record.PercentComplete = p.Total > 0 ? (int)(p.Read * 100 / p.Total) : -1;
                     return true;
                 });
-                local = BackupLocations.DownloadToScratch(backups, key, (read, total) => progress.Report((read, total)), Log, cancel.Token);
+                local = BackupLocations.DownloadToScratch(backups, key, (read, total) => progress.Report((read, total)), Log, StopToken);
             }
             catch (B1BackupException e)
             {
@@ -177,7 +175,7 @@ namespace B1Backup.Commands
             using var progress = NewProgress("Restoring " + target);
             try
             {
-                var result = RestoreEngine.Execute(plan, settings, target, progress, Log, cancel.Token, InPlace ? RestoreMode.InPlace : RestoreMode.Staged,
+                var result = RestoreEngine.Execute(plan, settings, target, progress, Log, StopToken, InPlace ? RestoreMode.InPlace : RestoreMode.Staged,
                     new RestoreOptions { KeepDefiners = KeepDefiners, TrustStoredCode = TrustStoredCode, SwapLockWaitSeconds = SwapLockWaitSeconds });
                 result.Path = shown ?? result.Path;
                 WriteObject(result);
@@ -193,7 +191,6 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
 
         private ProgressReporter<RestoreProgress> NewProgress(string activity)
         {

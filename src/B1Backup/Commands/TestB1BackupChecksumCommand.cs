@@ -12,7 +12,6 @@ namespace B1Backup.Commands
     [OutputType(typeof(ChecksumResult), typeof(bool))]
     public sealed class TestB1BackupChecksumCommand : KeyedCmdlet
     {
-        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
         private bool allPassed = true;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -99,7 +98,6 @@ namespace B1Backup.Commands
         }
 
         // Ctrl+C stops a store's download between reads.
-        protected override void StopProcessing() => cancel.Cancel();
 
         protected override void EndProcessing()
         {
@@ -121,13 +119,13 @@ namespace B1Backup.Commands
         private ChecksumResult VerifyStored(string location)
         {
             var (backups, backupKey) = BackupLocations.OpenBackup(location, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential));
-            var streamed = backups.Verify(backupKey, cancel.Token);
+            var streamed = backups.Verify(backupKey, StopToken);
             if (!streamed.Passed || (!Deep && key == null))
             {
                 return streamed;
             }
 
-            string local = BackupLocations.DownloadToScratch(backups, backupKey, null, Log, cancel.Token);
+            string local = BackupLocations.DownloadToScratch(backups, backupKey, null, Log, StopToken);
             try
             {
                 var result = Deep ? DeepVerifier.Verify(local, null, key, encryptionKey) : ChecksumVerifier.Verify(local, key);

@@ -15,9 +15,8 @@ namespace B1Backup.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "B1Rpo")]
     [OutputType(typeof(RpoStatus), typeof(bool))]
-    public sealed class TestB1RpoCommand : B1Cmdlet, IDisposable
+    public sealed class TestB1RpoCommand : B1Cmdlet
     {
-        private readonly System.Threading.CancellationTokenSource cancel = new System.Threading.CancellationTokenSource();
 
         [Parameter(Position = 0)]
         [Alias("BackupRoot")]
@@ -67,8 +66,8 @@ namespace B1Backup.Commands
                 try
                 {
                     var store = new StoredBackups(BackupLocations.OpenRoot(root, Access(StorageConnectionString, StorageAccountKey, Endpoint, StorageCredential)));
-                    listed = store.List(DateTime.Now, cancel.Token);
-                    passesChecksum = b => store.Verify(StoredBackups.KeyOf(b.Environment, b.Name), cancel.Token).Passed;
+                    listed = store.List(DateTime.Now, StopToken);
+                    passesChecksum = b => store.Verify(StoredBackups.KeyOf(b.Environment, b.Name), StopToken).Passed;
                 }
                 catch (B1BackupException e)
                 {
@@ -137,8 +136,6 @@ namespace B1Backup.Commands
             }
         }
 
-        protected override void StopProcessing() => cancel.Cancel();
 
-        public void Dispose() => cancel.Dispose();
     }
 }
