@@ -17,7 +17,17 @@ namespace B1Backup.Commands
         /// </summary>
         protected CancellationToken StopToken => stopping.Token;
 
-        protected override void StopProcessing() => stopping.Cancel();
+        protected override void StopProcessing()
+        {
+            try
+            {
+                stopping.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A stop that races the end of the pipeline: the cmdlet is done and disposed, nothing is left to stop.
+            }
+        }
 
         /// <summary>PowerShell disposes a cmdlet that implements IDisposable once its pipeline ends.</summary>
         public void Dispose()
