@@ -183,6 +183,5 @@ namespace B1Backup.Commands
                 progress.Dispose();
             }
         }
-
     }
 }

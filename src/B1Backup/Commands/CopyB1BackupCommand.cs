@@ -82,6 +82,5 @@ namespace B1Backup.Commands
                 }
             }
         }
-
     }
 }

@@ -12,7 +12,6 @@ namespace B1Backup.Commands
     [OutputType(typeof(BackupInfo))]
     public sealed class GetB1BackupCommand : B1Cmdlet
     {
-
         /// <summary>The backup root that holds one folder per environment.</summary>
         [Parameter(Position = 0)]
         [Alias("BackupRoot")]
@@ -118,7 +117,5 @@ namespace B1Backup.Commands
                 WriteObject(backup);
             }
         }
-
-
     }
 }

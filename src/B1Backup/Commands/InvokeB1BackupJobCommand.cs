@@ -14,7 +14,6 @@ namespace B1Backup.Commands
     [OutputType(typeof(JobOutcome))]
     public sealed class InvokeB1BackupJobCommand : B1Cmdlet
     {
-
         /// <summary>The schedule's definition file, as Register-B1BackupSchedule wrote it.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DefinitionPath")]
@@ -62,7 +61,6 @@ namespace B1Backup.Commands
                 ThrowEngineError(e);
             }
         }
-
 
         /// <summary>The schedule's own command, told which schedule failed and why (the error never holds a password).</summary>
         private void Notify(ScheduleDefinition definition, string error)

@@ -22,7 +22,6 @@ namespace B1Backup.Commands
 
         protected override string? DatabaseParameter => Database;
 
-
         /// <summary>The backup to drill (also Get-B1Backup objects from the pipeline).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath", "LiteralPath")]
@@ -151,7 +150,6 @@ namespace B1Backup.Commands
                     $"The drill of {backup.Name} failed: {string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => c.Phase + " " + c.Name + ": " + c.Message))}"), result);
             }
         }
-
 
         private BackupInfo? Describe(string path)
         {

@@ -155,6 +155,5 @@ namespace B1Backup.Commands
                 WriteEngineError(e, location);
             }
         }
-
     }
 }

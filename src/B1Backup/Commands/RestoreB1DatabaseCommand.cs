@@ -23,7 +23,6 @@ namespace B1Backup.Commands
 
         public const string ProductionPhrase = "RESTORE PRODUCTION";
 
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath", "LiteralPath")]
         [ValidateNotNullOrEmpty]
@@ -190,7 +189,6 @@ namespace B1Backup.Commands
                 WriteEngineError(e, target);
             }
         }
-
 
         private ProgressReporter<RestoreProgress> NewProgress(string activity)
         {

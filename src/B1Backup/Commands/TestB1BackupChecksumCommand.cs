@@ -97,8 +97,6 @@ namespace B1Backup.Commands
             }
         }
 
-        // Ctrl+C stops a store's download between reads.
-
         protected override void EndProcessing()
         {
             if (Quiet)

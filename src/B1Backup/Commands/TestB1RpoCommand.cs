@@ -17,7 +17,6 @@ namespace B1Backup.Commands
     [OutputType(typeof(RpoStatus), typeof(bool))]
     public sealed class TestB1RpoCommand : B1Cmdlet
     {
-
         [Parameter(Position = 0)]
         [Alias("BackupRoot")]
         [ValidateNotNullOrEmpty]
@@ -135,7 +134,5 @@ namespace B1Backup.Commands
                 }
             }
         }
-
-
     }
 }
