@@ -69,11 +69,12 @@ namespace B1Backup.Core.Tests
             yield return "CREATE TABLE ints (id INT PRIMARY KEY, t TINYINT(1), u BIGINT UNSIGNED, s BIGINT, m MEDIUMINT UNSIGNED, y TINYINT UNSIGNED)";
             yield return "INSERT INTO ints VALUES (1, 2, 18446744073709551615, -9223372036854775808, 16777215, 255), (2, -1, 0, 9223372036854775807, 0, 0), (3, 0, NULL, NULL, NULL, NULL), (0, 1, 1, 1, 1, 1)";
 
-            // 10. YEAR; zero dates; TIME at both ends; fractional seconds 0-6 digits.
+            // 10. YEAR; zero dates; dates before year 1000; TIME at both ends; fractional seconds 0-6 digits.
             yield return "CREATE TABLE temporal (id INT PRIMARY KEY, y YEAR, d DATE, dt DATETIME, t TIME, t6 TIME(6), dt1 DATETIME(1), dt3 DATETIME(3), dt6 DATETIME(6))";
             yield return "INSERT INTO temporal VALUES (1, 0, '0000-00-00', '0000-00-00 00:00:00', '-838:59:59', '-838:59:59.000000', '2020-01-01 00:00:00.1', '2020-01-01 00:00:00.123', '2020-01-01 00:00:00.123456'), " +
                 "(2, 1901, '1000-01-01', '1000-01-01 00:00:00', '838:59:59', '838:59:58.999999', '9999-12-31 23:59:59.9', '9999-12-31 23:59:59.999', '9999-12-31 23:59:59.999999'), " +
-                "(3, 2155, '2024-02-29', '2024-02-29 12:34:56', '00:00:00', '-00:00:00.000001', NULL, NULL, NULL), (4, NULL, '2024-00-00', NULL, NULL, NULL, NULL, NULL, '2024-01-01 00:00:00.000001')";
+                "(3, 2155, '2024-02-29', '2024-02-29 12:34:56', '00:00:00', '-00:00:00.000001', NULL, NULL, NULL), (4, NULL, '2024-00-00', NULL, NULL, NULL, NULL, NULL, '2024-01-01 00:00:00.000001'), " +
+                "(5, 2000, '0999-12-31', '0100-06-15 08:09:10', NULL, NULL, NULL, NULL, NULL), (6, NULL, '0001-01-01', '9999-12-31 23:59:59', NULL, NULL, NULL, NULL, NULL)";
 
             // 11. TIMESTAMP across daylight-saving changes (written in UTC so each instant is exact).
             yield return "CREATE TABLE stamps (id INT PRIMARY KEY, ts TIMESTAMP(6) NULL DEFAULT NULL, ts0 TIMESTAMP NULL DEFAULT NULL)";

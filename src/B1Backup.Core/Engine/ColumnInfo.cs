@@ -14,6 +14,12 @@ namespace B1Backup.Core.Engine
             IsUnsigned = columnType.IndexOf("unsigned", System.StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
+        /// <summary>DATE, DATETIME or TIMESTAMP: a value the dump may write as a number (see <see cref="SqlBuffer.TryAppendDateAsNumber"/>); TIME may not.</summary>
+        public bool HoldsCalendarDate =>
+            string.Equals(DataType, "date", System.StringComparison.OrdinalIgnoreCase)
+            || string.Equals(DataType, "datetime", System.StringComparison.OrdinalIgnoreCase)
+            || string.Equals(DataType, "timestamp", System.StringComparison.OrdinalIgnoreCase);
+
         /// <summary>For integers: read as UInt64, not Int64.</summary>
         public bool IsUnsigned { get; }
 

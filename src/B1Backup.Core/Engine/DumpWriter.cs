@@ -140,6 +140,7 @@ namespace B1Backup.Core.Engine
 
             var kinds = columns.Select(c => c.Kind).ToArray();
             var unsigned = columns.Select(c => c.IsUnsigned).ToArray();
+            var calendarDates = columns.Select(c => c.HoldsCalendarDate).ToArray();
             // Where each ENUM column's index is in the result (after the columns, as SelectFor adds them); -1 for others.
             var enumIndex = new int[columns.Count];
             int extra = columns.Count;
@@ -172,7 +173,7 @@ namespace B1Backup.Core.Engine
                         continue;
                     }
 
-                    AppendValue(row, reader, i, kinds[i], unsigned[i]);
+                    AppendValue(row, reader, i, kinds[i], unsigned[i], calendarDates[i]);
                     if (row.Length - start > LargeValueThreshold)
                     {
                         // Too big for one statement: build it server-side in a variable, piece by piece.
@@ -286,9 +287,11 @@ namespace B1Backup.Core.Engine
 
         /// <summary>
         /// Writes a value the way it reads back exactly: integers and decimals as digits, floating point
-        /// in round-trip form (and -0 kept), binary as hex, everything else as an escaped string.
+        /// in round-trip form (and -0 kept), binary as hex, dates of real days as YYYYMMDD[hhmmss] numbers,
+        /// everything else as an escaped string.
         /// </summary>
-        internal static void AppendValue(SqlBuffer buffer, MySqlDataReader reader, int ordinal, ValueKind kind, bool isUnsigned)
+        /// <param name="calendarDate">The column is a DATE, DATETIME or TIMESTAMP: whole-second values of real days go as numbers.</param>
+        internal static void AppendValue(SqlBuffer buffer, MySqlDataReader reader, int ordinal, ValueKind kind, bool isUnsigned, bool calendarDate)
         {
             if (reader.IsDBNull(ordinal))
             {
@@ -314,7 +317,7 @@ namespace B1Backup.Core.Engine
                     buffer.AppendDouble(reader.GetDouble(ordinal));
                     break;
                 case ValueKind.Temporal:
-                    AppendTemporal(buffer, reader, ordinal);
+                    AppendTemporal(buffer, reader, ordinal, calendarDate);
                     break;
                 case ValueKind.Binary:
                     byte[] bytes = reader.GetValue(ordinal) switch
@@ -343,10 +346,15 @@ namespace B1Backup.Core.Engine
         }
 
         /// <summary>A date or time read as the bytes of its text (see <see cref="SelectFor"/>), written as a literal.</summary>
-        private static void AppendTemporal(SqlBuffer buffer, MySqlDataReader reader, int ordinal)
+        private static void AppendTemporal(SqlBuffer buffer, MySqlDataReader reader, int ordinal, bool calendarDate)
         {
             byte[] text = buffer.ByteScratch;
             int length = (int)reader.GetBytes(ordinal, 0, text, 0, text.Length);
+            if (calendarDate && length < text.Length && buffer.TryAppendDateAsNumber(text, length))
+            {
+                return;
+            }
+
             if (length < text.Length && buffer.TryAppendTemporalText(text, length))
             {
                 return;
