@@ -76,6 +76,12 @@ namespace B1Backup.Core.Tests
                 "(3, 2155, '2024-02-29', '2024-02-29 12:34:56', '00:00:00', '-00:00:00.000001', NULL, NULL, NULL), (4, NULL, '2024-00-00', NULL, NULL, NULL, NULL, NULL, '2024-01-01 00:00:00.000001'), " +
                 "(5, 2000, '0999-12-31', '0100-06-15 08:09:10', NULL, NULL, NULL, NULL, NULL), (6, NULL, '0001-01-01', '9999-12-31 23:59:59', NULL, NULL, NULL, NULL, NULL)";
 
+            // Beyond docs/ROUNDTRIP.md: days no calendar has, stored under ALLOW_INVALID_DATES by an application that runs in it.
+            yield return "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'";
+            yield return "CREATE TABLE invalid_dates (id INT PRIMARY KEY, d DATE, dt DATETIME, dt3 DATETIME(3) NULL DEFAULT '2023-02-30 00:00:00.000')";
+            yield return "INSERT INTO invalid_dates (id, d, dt) VALUES (1, '2023-02-30', '2023-04-31 10:00:00'), (2, '2024-02-29', '1900-02-29 23:59:59'), (3, '2023-06-31', NULL)";
+            yield return "SET SESSION sql_mode = ''";
+
             // 11. TIMESTAMP across daylight-saving changes (written in UTC so each instant is exact).
             yield return "CREATE TABLE stamps (id INT PRIMARY KEY, ts TIMESTAMP(6) NULL DEFAULT NULL, ts0 TIMESTAMP NULL DEFAULT NULL)";
             yield return "INSERT INTO stamps VALUES (1, '2021-03-28 00:59:59.999999', '2021-03-28 01:00:00'), (2, '2021-10-31 00:30:00', '2021-10-31 01:30:00'), " +

@@ -104,8 +104,8 @@ namespace B1Backup.Core.Tests
         [InlineData("8.0.11-TiDB-v5.4.0", new[] { "SET SESSION allow_auto_random_explicit_insert = 1" })]
         [InlineData("8.0.11-TiDB-v6.5.3", new[] { "SET SESSION allow_auto_random_explicit_insert = 1", "SET SESSION tidb_placement_mode = 'IGNORE'" })]
         [InlineData("8.0.11-TiDB-v8.1.0", new[] { "SET SESSION allow_auto_random_explicit_insert = 1", "SET SESSION tidb_placement_mode = 'IGNORE'" })]
-        [InlineData("10.11.6-MariaDB", new[] { "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,IGNORE_BAD_TABLE_OPTIONS'", "SET SESSION unique_checks = 1" })]
-        [InlineData("10.5.27-MariaDB", new[] { "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,IGNORE_BAD_TABLE_OPTIONS'" })]
+        [InlineData("10.11.6-MariaDB", new[] { "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES,IGNORE_BAD_TABLE_OPTIONS'", "SET SESSION unique_checks = 1" })]
+        [InlineData("10.5.27-MariaDB", new[] { "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES,IGNORE_BAD_TABLE_OPTIONS'" })]
         [InlineData("8.0.36", new string[0])]
         [InlineData("8.4.0", new string[0])]
         public void RestoreSessionsAllowAutoRandomValuesAndIgnoreMissingPlacementPoliciesOnTidb(string version, string[] expected) =>

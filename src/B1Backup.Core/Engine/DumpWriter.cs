@@ -17,8 +17,12 @@ namespace B1Backup.Core.Engine
         /// <summary>The last line of every complete B1Backup dump; a restore refuses a script without it.</summary>
         public const string EndMarkerPrefix = "-- B1Backup end of dump";
 
-        /// <summary>The session every B1Backup script runs in; restores reset to it after each object.</summary>
-        public const string SessionSqlMode = "NO_AUTO_VALUE_ON_ZERO";
+        /// <summary>
+        /// The session every B1Backup script runs in; restores reset to it after each object. ALLOW_INVALID_DATES:
+        /// a day no calendar has ('2023-02-30', kept by an application that runs in that mode) would otherwise
+        /// load as 0000-00-00 with nothing but a warning.
+        /// </summary>
+        public const string SessionSqlMode = "NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES";
 
         /// <summary>Extended INSERTs stop growing here, far below the 16 MB max_allowed_packet default (TiDB: 64 MB).</summary>
         internal const int StatementTarget = 1 << 20;
