@@ -197,6 +197,39 @@ INSERT INTO target.marker VALUES ('old');
     }
 }
 
+Describe 'Ctrl+C while the server does not answer' {
+    BeforeAll {
+        # Accepts TCP connections and never sends the server's greeting: a host that hangs.
+        $script:silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $silent.Start()
+        $script:silentUrl = "mysql://b1:secret@127.0.0.1:$($silent.LocalEndpoint.Port)/$tinyDatabase`?connect-timeout=120&ssl-mode=DISABLED"
+        $script:tinyBackup = Backup-B1Database -Path (Join-Path $TestDrive 'silent') -Database $tinyDatabase -Environment silent
+    }
+
+    AfterAll {
+        $silent.Stop()
+    }
+
+    It '<Name> stops at once, not after the 120 s connect timeout' -ForEach @(
+        @{ Name = 'Test-B1DatabaseAccess'; Script = 'Test-B1DatabaseAccess -ConnectionString $url' }
+        @{ Name = 'Backup-B1Database'; Script = 'Backup-B1Database -ConnectionString $url -Path $root -Environment silent' }
+        @{ Name = 'Restore-B1Database'; Script = 'Restore-B1Database -ConnectionString $url -Path $path -TargetDatabase silent_target -Confirm:$false' }
+    ) {
+        while ($silent.Pending()) { $silent.AcceptTcpClient().Dispose() }
+        $job = Start-InRunspace -Script $Script -Variables @{ url = $silentUrl; root = (Join-Path $TestDrive 'silent-out'); path = $tinyBackup.FullName }
+        try {
+            Wait-Until { $silent.Pending() }
+            # A connection attempt that did not hear Ctrl+C would hold Stop for the whole connect timeout.
+            $stop = $job.PowerShell.BeginStop($null, $null)
+            $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60)) | Should -BeTrue
+            $job.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally {
+            $job.PowerShell.Dispose()
+        }
+        @(Get-ChildItem -Path (Join-Path $TestDrive 'silent-out') -Recurse -File -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Test-B1BackupChecksum -Deep' {
     BeforeAll {
         $script:deepRoot = Join-Path $TestDrive 'deep'

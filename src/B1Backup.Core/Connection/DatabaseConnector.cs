@@ -1,5 +1,7 @@
 using System;
 using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
 using MySqlConnector;
 
 namespace B1Backup.Core.Connection
@@ -7,19 +9,58 @@ namespace B1Backup.Core.Connection
     /// <summary>Opens connections and turns driver failures into operator messages that never carry the password.</summary>
     public static class DatabaseConnector
     {
-        public static MySqlConnection Open(ConnectionSettings settings)
+        /// <param name="cancel">Ctrl+C: stops waiting for a server that does not answer, instead of holding
+        /// the prompt until the connect timeout.</param>
+        public static MySqlConnection Open(ConnectionSettings settings, CancellationToken cancel = default)
         {
             var connection = new MySqlConnection(settings.ToConnectionStringBuilder().ConnectionString);
             try
             {
-                connection.Open();
+                if (cancel.CanBeCanceled)
+                {
+                    OpenUnlessStopped(connection, cancel);
+                }
+                else
+                {
+                    connection.Open();
+                }
+
                 return connection;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // The abandoned attempt closes its connection itself (see OpenUnlessStopped).
+                throw;
             }
             catch (Exception e) when (e is MySqlException || e is AuthenticationException || e is System.IO.IOException || e is InvalidOperationException)
             {
                 connection.Dispose();
                 throw Explain(e, settings);
             }
+        }
+
+        /// <summary>
+        /// The driver does not hear a cancellation while it waits for the server's greeting, so the wait is
+        /// ours: on Ctrl+C the attempt is left to end by itself (an answer or the timeout), then closed.
+        /// </summary>
+        private static void OpenUnlessStopped(MySqlConnection connection, CancellationToken cancel)
+        {
+            var opening = connection.OpenAsync(CancellationToken.None);
+            try
+            {
+                opening.Wait(cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                _ = opening.ContinueWith(_ => connection.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw;
+            }
+            catch (AggregateException)
+            {
+                // The attempt failed: the line below throws its own exception, not the wrapper.
+            }
+
+            opening.GetAwaiter().GetResult();
         }
 
         /// <summary>Describes a failure to connect: which server, what went wrong, and what to try.</summary>

@@ -86,7 +86,7 @@ namespace B1Backup.Core.Drill
                 bool created = false;
                 try
                 {
-                    using (var admin = DatabaseConnector.Open(settings.WithDatabase(null)))
+                    using (var admin = DatabaseConnector.Open(settings.WithDatabase(null), cancel))
                     {
                         if (DatabaseStatements.Exists(admin, scratch))
                         {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Threading;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Restore;
 using MySqlConnector;
@@ -15,13 +16,13 @@ namespace B1Backup.Core.Engine
     /// </summary>
     public static class AccessCheck
     {
-        public static List<AccessCheckResult> Run(ConnectionSettings settings, string database)
+        public static List<AccessCheckResult> Run(ConnectionSettings settings, string database, CancellationToken cancel = default)
         {
             var results = new List<AccessCheckResult>();
             MySqlConnection connection;
             try
             {
-                connection = DatabaseConnector.Open(settings.WithDatabase(null));
+                connection = DatabaseConnector.Open(settings.WithDatabase(null), cancel);
             }
             catch (B1BackupException e)
             {

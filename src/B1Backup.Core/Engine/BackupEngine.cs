@@ -60,7 +60,7 @@ namespace B1Backup.Core.Engine
 
             ArchiveResult archiveResult;
             int readers;
-            using (var session = SnapshotSession.Open(settings, Math.Max(1, request.Readers), log))
+            using (var session = SnapshotSession.Open(settings, Math.Max(1, request.Readers), log, cancel))
             {
                 readers = session.Readers.Count;
                 manifest.ServerVersion = session.Flavor.VersionString;

@@ -38,9 +38,9 @@ namespace B1Backup.Core.Engine
             return ServerFlavor.FromVersion(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
         }
 
-        public static SnapshotSession Open(ConnectionSettings settings, int readers, Action<string> log)
+        public static SnapshotSession Open(ConnectionSettings settings, int readers, Action<string> log, CancellationToken cancel = default)
         {
-            var coordinator = DatabaseConnector.Open(settings);
+            var coordinator = DatabaseConnector.Open(settings, cancel);
             SnapshotSession? session = null;
             try
             {

@@ -44,8 +44,8 @@ namespace B1Backup.Core.Restore
 
             try
             {
-                using var admin = DatabaseConnector.Open(settings.WithDatabase(null));
-                using var exclusive = RestoreLock.Take(admin, targetDatabase, settings);
+                using var admin = DatabaseConnector.Open(settings.WithDatabase(null), cancel);
+                using var exclusive = RestoreLock.Take(admin, targetDatabase, settings, cancel);
                 StatementGuard guard;
                 try
                 {
@@ -76,7 +76,8 @@ namespace B1Backup.Core.Restore
                 try
                 {
                     ScriptLoader.Load(plan, guard, settings.WithDatabase(targetDatabase), events, progress, log, cancel);
-                    using var connection = DatabaseConnector.Open(settings.WithDatabase(targetDatabase));
+                    // The data is in: its events are created too, not left for a stop to cut off.
+                    using var connection = DatabaseConnector.Open(settings.WithDatabase(targetDatabase), CancellationToken.None);
                     foreach (var item in events)
                     {
                         item.Create(connection);

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using B1Backup.Core.Connection;
 using B1Backup.Core.Engine;
 using MySqlConnector;
@@ -22,9 +23,9 @@ namespace B1Backup.Core.Restore
             this.connection = connection;
         }
 
-        public static RestoreLock Take(MySqlConnection admin, string target, ConnectionSettings settings)
+        public static RestoreLock Take(MySqlConnection admin, string target, ConnectionSettings settings, CancellationToken cancel = default)
         {
-            var connection = DatabaseConnector.Open(settings.WithDatabase(null));
+            var connection = DatabaseConnector.Open(settings.WithDatabase(null), cancel);
             try
             {
                 using var command = new MySqlCommand("SELECT GET_LOCK(@name, 0)", connection);

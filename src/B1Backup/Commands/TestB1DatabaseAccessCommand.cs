@@ -35,7 +35,7 @@ namespace B1Backup.Commands
                     "Name the database to check with -Database or in the connection string."));
             }
 
-            var results = AccessCheck.Run(settings, database);
+            var results = AccessCheck.Run(settings, database, StopToken);
             results.AddRange(CheckKeys());
             if (Quiet)
             {
