@@ -63,6 +63,7 @@ namespace B1Backup.Core.Tests
             var restored = TestScripts.Restore(backup.FullName, target);
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             DatabaseComparer.AssertSame(source, target);
+            AssertSameByEitherRowPath(backup.FullName, source);
 
             // The restored default draws from the restored sequence: the source's does not move.
             object sourceNext = TestServer.Scalar($"SELECT next_not_cached_value FROM `{source}`.seq_orders")!;
@@ -217,6 +218,54 @@ namespace B1Backup.Core.Tests
             Assert.True(restored.Verified, string.Join("\n", restored.Checks.Select(c => c.ToString())));
             Assert.Equal(backup.Rows, restored.Rows);
             DatabaseComparer.AssertSame(source, target);
+            AssertSameByEitherRowPath(backup.FullName, source);
+        }
+
+        [Fact]
+        public void PreparedRowsKeepEveryColumnsCharacterSetAndEveryNumberExact()
+        {
+            // Each value in the form a text INSERT would give it: text converted from the connection's character set
+            // into the column's (latin1 here), bytes kept as bytes, numbers beyond long and past a double's digits exact.
+            string source = NewDatabase("b1prep_src");
+            TestScripts.RunStatements(source, new[]
+            {
+                "CREATE TABLE t (id INT PRIMARY KEY, l VARCHAR(20) CHARACTER SET latin1, g VARCHAR(20) CHARACTER SET greek, b VARBINARY(8), bits BIT(64), u BIGINT UNSIGNED, d DECIMAL(40,20), f DOUBLE, dt DATETIME, nope VARCHAR(5))",
+                "INSERT INTO t VALUES (1, 'café ÿ £', 'αβγ', 0x00FF27, b'1111111111111111111111111111111111111111111111111111111111111111', 18446744073709551615, 12345678901234567890.12345678901234567890, -0E0, '2024-02-29 13:05:00', NULL)," +
+                "(2, 'naïve', 'Ω', 0x5C27, 9223372036854775809, 9223372036854775808, -0.00000000000000000001, 1.7976931348623157E308, '1000-01-01 00:00:00', 'NULL')," +
+                "(3, 'x''y\\z', '', '', 0, 0, 0, 2.2250738585072014E-308, NULL, '')," +
+                "(4, '', NULL, NULL, NULL, NULL, NULL, 0.1, '9999-12-31 23:59:59', 'a\nb')," +
+                "(5, 'ÀÉÎÕÜ', 'ψ', 0x00, 9223372036854775807, 1, 1.5, -1E-300, '2023-02-28 00:00:01', '\\%')",
+            });
+            var backup = TestScripts.Backup(source, root);
+            var log = new System.Collections.Generic.List<string>();
+            string target = NewName("b1prep_dst");
+            var restored = TestScripts.Restore(backup.FullName, target, 2, log);
+            Assert.True(restored.Verified);
+            Assert.Contains("4 rows went by prepared INSERTs, the rest as text.", log);
+            DatabaseComparer.AssertSame(source, target);
+            Assert.Equal("636166E920FF20A3", TestServer.Scalar($"SELECT HEX(l) FROM `{target}`.t WHERE id = 1"));
+            Assert.Equal("18446744073709551615", Convert.ToString(TestServer.Scalar($"SELECT CAST(bits AS UNSIGNED) FROM `{target}`.t WHERE id = 1"), CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>
+        /// The same backup restored with every data row sent by prepared INSERTs (3 rows per execution, so that
+        /// small tables take that path and leave text tails) and with text INSERTs only: both exactly the source.
+        /// </summary>
+        private void AssertSameByEitherRowPath(string backup, string source)
+        {
+            var preparedLog = new System.Collections.Generic.List<string>();
+            string prepared = NewName("b1rt_prep");
+            var byPrepared = TestScripts.Restore(backup, prepared, 3, preparedLog);
+            Assert.True(byPrepared.Verified, string.Join("\n", byPrepared.Checks.Select(c => c.ToString())));
+            Assert.Contains(preparedLog, line => line.Contains("rows went by prepared INSERTs", StringComparison.Ordinal));
+            DatabaseComparer.AssertSame(source, prepared);
+
+            var textLog = new System.Collections.Generic.List<string>();
+            string text = NewName("b1rt_text");
+            var byText = TestScripts.Restore(backup, text, null, textLog);
+            Assert.True(byText.Verified, string.Join("\n", byText.Checks.Select(c => c.ToString())));
+            Assert.DoesNotContain(textLog, line => line.Contains("prepared INSERTs", StringComparison.Ordinal));
+            DatabaseComparer.AssertSame(source, text);
         }
 
         [Fact]

@@ -95,5 +95,16 @@ namespace B1Backup.Core.Tests
             var plan = RestoreEngine.Prepare(path);
             return RestoreEngine.Execute(plan, TestServer.Settings, target, null, _ => { }, default, RestoreMode.Staged, new RestoreOptions { KeepDefiners = true });
         }
+
+        /// <summary>
+        /// Restores with data rows sent by prepared INSERTs of <paramref name="rowsPerExecute"/> rows (so that
+        /// small test tables take that path, with text tails), or as text only (null); returns what the restore logged.
+        /// </summary>
+        public static RestoreResult Restore(string path, string target, int? rowsPerExecute, System.Collections.Generic.List<string> log)
+        {
+            var plan = RestoreEngine.Prepare(path);
+            var options = new RestoreOptions { KeepDefiners = true, PreparedInserts = rowsPerExecute != null, PreparedRowsPerExecute = rowsPerExecute };
+            return RestoreEngine.Execute(plan, TestServer.Settings, target, null, line => { lock (log) { log.Add(line); } }, default, RestoreMode.Staged, options);
+        }
     }
 }

@@ -154,6 +154,12 @@ namespace B1Backup.Core.Engine
         }
 
         /// <summary>
+        /// Whether a restore sends data rows as server-side prepared INSERTs (binary values, no literal parsing).
+        /// Measured and tested on MariaDB only; MySQL and TiDB keep the text INSERTs that have run there.
+        /// </summary>
+        public bool LoadsRowsByPreparedInserts => Kind == ServerKind.MariaDb;
+
+        /// <summary>
         /// The most a restore puts in one transaction on this server, in bytes of statements; null: a
         /// whole data part. TiDB refuses transactions over 100 MB before 6.5 (error 8004) and counts
         /// them against tidb_mem_quota_query after, so a large part commits in pieces there.

@@ -212,8 +212,14 @@ namespace B1Backup.Core.Engine
         /// </summary>
         internal static void Execute(MySqlConnection connection, string sql, CancellationToken cancel)
         {
-            cancel.ThrowIfCancellationRequested();
             using var command = new MySqlCommand(sql, connection);
+            Execute(command, cancel);
+        }
+
+        /// <summary>As above, for a command the caller keeps (a prepared one, run many times).</summary>
+        internal static void Execute(MySqlCommand command, CancellationToken cancel)
+        {
+            cancel.ThrowIfCancellationRequested();
             using (cancel.Register(() => CancelQuietly(command)))
             {
                 try

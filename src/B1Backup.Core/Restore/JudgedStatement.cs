@@ -32,6 +32,9 @@ namespace B1Backup.Core.Restore
 
         public long Rows { get; internal set; }
 
+        /// <summary>Of a data INSERT: where its rows start, after "VALUES " (0: not known).</summary>
+        public int ValuesStart { get; internal set; }
+
         /// <summary>A data part's SET of a large value's piece: the variable, and the piece's bytes (-1: set to NULL).</summary>
         public string? Variable { get; internal set; }
 

@@ -25,6 +25,7 @@ namespace B1Backup.Core.Restore
         private readonly object gate = new object();
         private long bytesDone;
         private int membersDone;
+        private long preparedRows;
         private Exception? failure;
         private readonly List<JudgedStatement> deferredIndexes = new List<JudgedStatement>();
 
@@ -61,14 +62,19 @@ namespace B1Backup.Core.Restore
                 }
             }
 
-            RunInParallel(data.Count, (connection, index, token) =>
+            RunInParallel(data.Count, (connection, prepared, index, token) =>
             {
-                LoadRetryingDeadlocks(connection, data[index], token);
+                LoadRetryingDeadlocks(connection, data[index], prepared, token);
                 Done(data[index]);
             }, $"Loading {data.Count} data parts", progress, status, cancel);
+            if (preparedRows > 0)
+            {
+                log($"{preparedRows} rows went by prepared INSERTs, the rest as text.");
+            }
+
             if (deferredIndexes.Count > 0)
             {
-                RunInParallel(deferredIndexes.Count, (connection, index, token) =>
+                RunInParallel(deferredIndexes.Count, (connection, prepared, index, token) =>
                     ScriptLoader.ExecuteStatement(connection, deferredIndexes[index], database, log, token), $"Adding the secondary indexes of {deferredIndexes.Count} tables", progress, status, cancel);
             }
 
@@ -87,7 +93,7 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>Runs work items 0..count-1 on up to <see cref="connections"/> connections; the calling thread reports progress.</summary>
-        private void RunInParallel(int count, Action<MySqlConnection, int, CancellationToken> work, string what,
+        private void RunInParallel(int count, Action<MySqlConnection, PreparedInserts?, int, CancellationToken> work, string what,
             IProgress<RestoreProgress>? progress, RestoreProgress status, CancellationToken cancel)
         {
             int workers = Math.Min(connections, Math.Max(1, count));
@@ -99,11 +105,19 @@ namespace B1Backup.Core.Restore
                 try
                 {
                     using var connection = OpenSession();
+                    using var prepared = PreparesInserts ? new PreparedInserts(connection, guard.Options.PreparedRowsPerExecute ?? PreparedInserts.MaxRowsPerExecute) : null;
                     int index;
-                    while ((index = Interlocked.Increment(ref next)) < count)
+                    try
                     {
-                        stop.Token.ThrowIfCancellationRequested();
-                        work(connection, index, stop.Token);
+                        while ((index = Interlocked.Increment(ref next)) < count)
+                        {
+                            stop.Token.ThrowIfCancellationRequested();
+                            work(connection, prepared, index, stop.Token);
+                        }
+                    }
+                    finally
+                    {
+                        Interlocked.Add(ref preparedRows, prepared?.PreparedRows ?? 0);
                     }
                 }
                 catch (Exception e)
@@ -157,6 +171,8 @@ namespace B1Backup.Core.Restore
             progress?.Report(status);
         }
 
+        private bool PreparesInserts => guard.Options.PreparedInserts ?? guard.Dialect.Server.LoadsRowsByPreparedInserts;
+
         private MySqlConnection OpenSession()
         {
             var connection = ScriptLoader.OpenLoadSession(database, guard.Dialect.Server);
@@ -170,14 +186,14 @@ namespace B1Backup.Core.Restore
         /// Parts of one table load side by side; InnoDB may pick one of them as a deadlock victim.
         /// Its transaction was rolled back whole, so loading the part again is exact.
         /// </summary>
-        private void LoadRetryingDeadlocks(MySqlConnection connection, ManifestMember member, CancellationToken cancel)
+        private void LoadRetryingDeadlocks(MySqlConnection connection, ManifestMember member, PreparedInserts? prepared, CancellationToken cancel)
         {
             var committed = new CommittedStatements();
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    Load(connection, member, transaction: true, cancel, committed);
+                    Load(connection, member, transaction: true, cancel, committed, prepared);
                     return;
                 }
                 catch (B1BackupException e) when (attempt < 5 && e.InnerException is MySqlException m && (m.Number == 1213 || m.Number == 1205))
@@ -200,7 +216,7 @@ namespace B1Backup.Core.Restore
         /// Runs one member's statements, in one transaction for data (in pieces where the server bounds
         /// transactions); its bytes are checked against the verified ones before the last commit.
         /// </summary>
-        private void Load(MySqlConnection connection, ManifestMember member, bool transaction, CancellationToken cancel, CommittedStatements? committed = null)
+        private void Load(MySqlConnection connection, ManifestMember member, bool transaction, CancellationToken cancel, CommittedStatements? committed = null, PreparedInserts? prepared = null)
         {
             long? pieceBytes = transaction ? guard.Options.TransactionBytes ?? guard.Dialect.Server.RestoreTransactionBytes : null;
             long sinceCommit = 0;
@@ -267,7 +283,7 @@ namespace B1Backup.Core.Restore
                     continue;
                 }
 
-                ScriptLoader.ExecuteStatement(connection, judged, database, log, cancel);
+                ScriptLoader.ExecuteStatement(connection, judged, isData ? prepared : null, database, log, cancel);
 
                 // Commit only after an INSERT: what follows it never continues a value being built in a
                 // variable, so a retry can start right there.

@@ -18,6 +18,12 @@ namespace B1Backup.Core.Restore
         /// <summary>Tests: commit data parts in pieces of this many bytes on any server, as TiDB needs (see ServerFlavor.RestoreTransactionBytes).</summary>
         internal long? TransactionBytes { get; set; }
 
+        /// <summary>Tests and the bench: send data rows by prepared INSERTs (true) or as text (false) on any server; null: as the server's flavor says.</summary>
+        internal bool? PreparedInserts { get; set; }
+
+        /// <summary>Tests: rows per prepared execution (default <see cref="PreparedInserts.MaxRowsPerExecute"/>), so small tables take that path too.</summary>
+        internal int? PreparedRowsPerExecute { get; set; }
+
         /// <summary>Tests: called before the swap creates each object in the target, so a test can fail it there and prove the rollback.</summary>
         internal Action<SchemaObject>? BeforeSwapCreates { get; set; }
     }

@@ -134,10 +134,19 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>Sends one judged statement: the only way a restore runs text that came from a backup.</summary>
-        internal static void ExecuteStatement(MySqlConnection connection, JudgedStatement statement, ConnectionSettings database, Action<string> log, CancellationToken cancel = default)
+        internal static void ExecuteStatement(MySqlConnection connection, JudgedStatement statement, ConnectionSettings database, Action<string> log, CancellationToken cancel = default) =>
+            ExecuteStatement(connection, statement, null, database, log, cancel);
+
+        /// <summary>As above; a data INSERT's rows go by prepared INSERTs where <paramref name="prepared"/> can send them.</summary>
+        internal static void ExecuteStatement(MySqlConnection connection, JudgedStatement statement, PreparedInserts? prepared, ConnectionSettings database, Action<string> log, CancellationToken cancel)
         {
             try
             {
+                if (prepared != null && prepared.TryExecute(statement, cancel))
+                {
+                    return;
+                }
+
                 ObjectCharset.Run(connection, statement.ObjectCharacterSetClient, statement.ObjectCollationConnection, statement.ObjectDatabaseCollation,
                     () => ObjectInstaller.ExecuteKeepingDefiner(connection, statement.Sql, $"Line {statement.Line}", log, null, cancel));
             }

@@ -200,7 +200,7 @@ namespace B1Backup.Core.Restore
             var insert = DataInsert.Match(text);
             if (insert.Success && LiteralsOnly(text, insert.Length, out long rows))
             {
-                return new JudgedStatement(StatementAction.Execute, text, statement.Line, "INSERT") { InsertTable = insert.Groups["table"].Value.Replace("``", "`"), Rows = rows };
+                return new JudgedStatement(StatementAction.Execute, text, statement.Line, "INSERT") { InsertTable = insert.Groups["table"].Value.Replace("``", "`"), Rows = rows, ValuesStart = insert.Length };
             }
 
             throw Refuse(statement, "a data part of a B1Backup file holds only INSERTs of literal values, and this is something else");

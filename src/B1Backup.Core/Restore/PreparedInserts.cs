@@ -1,0 +1,496 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Threading;
+using B1Backup.Core.Engine;
+using MySqlConnector;
+
+namespace B1Backup.Core.Restore
+{
+    /// <summary>
+    /// Sends the rows of a data part's INSERT as a server-side prepared statement, many rows per execution:
+    /// the server then binds values instead of parsing literals, which is most of its work in a restore
+    /// (about a fifth less server CPU on short rows, measured). The values are read from the judged text;
+    /// a value in any form but the plain ones B1Backup writes leaves the whole statement to the text path,
+    /// so what the server stores is what the same text would have stored. One instance per connection.
+    /// </summary>
+    internal sealed class PreparedInserts : IDisposable
+    {
+        /// <summary>The protocol's limit on placeholders in one statement.</summary>
+        internal const int MaxPlaceholders = 65535;
+
+        /// <summary>Rows per execution: 1,000 and 10,000 measured alike; smaller packets keep memory flat.</summary>
+        internal const int MaxRowsPerExecute = 1000;
+
+        private readonly MySqlConnection connection;
+        private readonly Dictionary<string, MySqlCommand> commands = new Dictionary<string, MySqlCommand>(StringComparer.Ordinal);
+        private readonly Dictionary<MySqlCommand, MySqlDbType[]> parameterTypes = new Dictionary<MySqlCommand, MySqlDbType[]>();
+        private readonly List<object> values = new List<object>();
+        private readonly List<int> rowStarts = new List<int>();
+        private readonly StringBuilder unescaped = new StringBuilder();
+        private bool unavailable;
+
+        private readonly int maxRowsPerExecute;
+
+        public PreparedInserts(MySqlConnection connection, int maxRowsPerExecute = MaxRowsPerExecute)
+        {
+            this.connection = connection;
+            this.maxRowsPerExecute = Math.Max(1, maxRowsPerExecute);
+        }
+
+        /// <summary>Rows sent by prepared executions so far (tests prove the path is taken).</summary>
+        public long PreparedRows { get; private set; }
+
+        /// <summary>
+        /// Runs a judged data INSERT by prepared executions, and its last rows that fill no whole execution
+        /// as text; false when it must go as text whole (nothing of it was sent then).
+        /// </summary>
+        public bool TryExecute(JudgedStatement statement, CancellationToken cancel)
+        {
+            if (unavailable || statement.ValuesStart <= 0 || statement.Variable != null)
+            {
+                return false;
+            }
+
+            string sql = statement.Sql;
+            if (!TryReadRows(sql, statement.ValuesStart, values, rowStarts, unescaped, out int columns))
+            {
+                return false;
+            }
+
+            int rowsPerExecute = Math.Min(maxRowsPerExecute, MaxPlaceholders / columns);
+            int executions = rowStarts.Count / rowsPerExecute;
+            if (executions == 0)
+            {
+                return false;
+            }
+
+            string head = sql.Substring(0, statement.ValuesStart);
+            MySqlCommand command;
+            try
+            {
+                command = CommandFor(head, columns, rowsPerExecute);
+            }
+            catch (MySqlException e) when (e.Number == 1461)
+            {
+                // max_prepared_stmt_count is reached (other sessions hold many): this connection loads as text.
+                unavailable = true;
+                return false;
+            }
+
+            int perExecute = rowsPerExecute * columns;
+            var types = parameterTypes[command];
+            for (int execution = 0; execution < executions; execution++)
+            {
+                var parameters = command.Parameters;
+                int first = execution * perExecute;
+                for (int i = 0; i < perExecute; i++)
+                {
+                    object value = values[first + i];
+                    var parameter = parameters[i];
+                    // The type is set only when it changes: left to the driver, it is looked up on every value.
+                    var type = value is long ? MySqlDbType.Int64 : value is string ? MySqlDbType.VarChar : value is byte[]? MySqlDbType.Blob : value is ulong ? MySqlDbType.UInt64 : types[i];
+                    if (type != types[i])
+                    {
+                        parameter.MySqlDbType = type;
+                        types[i] = type;
+                    }
+
+                    parameter.Value = value;
+                }
+
+                SnapshotSession.Execute(command, cancel);
+                PreparedRows += rowsPerExecute;
+            }
+
+            int sent = executions * rowsPerExecute;
+            if (sent < rowStarts.Count)
+            {
+                // The rows left are a tail of the judged text behind its own INSERT head: judged again, as all text that runs is.
+                var rest = StatementGuard.JudgeData(new ScriptStatement(head + sql.Substring(rowStarts[sent]), statement.Line));
+                SnapshotSession.Execute(connection, rest.Sql, cancel);
+            }
+
+            return true;
+        }
+
+        private MySqlCommand CommandFor(string head, int columns, int rows)
+        {
+            string key = head + "\n" + rows.ToString(CultureInfo.InvariantCulture);
+            if (commands.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            var text = new StringBuilder(head.Length + (rows * ((columns * 2) + 2)));
+            text.Append(head);
+            var command = new MySqlCommand { Connection = connection };
+            for (int row = 0; row < rows; row++)
+            {
+                text.Append(row == 0 ? "(" : ",(");
+                for (int column = 0; column < columns; column++)
+                {
+                    text.Append(column == 0 ? "?" : ",?");
+                    command.Parameters.Add(new MySqlParameter());
+                }
+
+                text.Append(')');
+            }
+
+            command.CommandText = text.ToString();
+            try
+            {
+                command.Prepare();
+            }
+            catch
+            {
+                command.Dispose();
+                throw;
+            }
+
+            commands.Add(key, command);
+            var types = new MySqlDbType[command.Parameters.Count];
+            for (int i = 0; i < types.Length; i++)
+            {
+                types[i] = MySqlDbType.Null;
+                command.Parameters[i].MySqlDbType = MySqlDbType.Null;
+            }
+
+            parameterTypes.Add(command, types);
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in commands.Values)
+            {
+                command.Dispose();
+            }
+
+            commands.Clear();
+        }
+
+        /// <summary>
+        /// Reads the rows of literal values from <paramref name="start"/> on: NULL, integers (as long where
+        /// they fit), other numbers (as their text, which the server converts as it would the literal),
+        /// 'strings' with the server's backslash escapes, and 0x hex (as bytes). False when anything else
+        /// stands there, or the rows differ in length: the statement then goes as text.
+        /// </summary>
+        internal static bool TryReadRows(string text, int start, List<object> values, List<int> rowStarts, StringBuilder scratch, out int columns)
+        {
+            values.Clear();
+            rowStarts.Clear();
+            columns = 0;
+            int i = SkipSpace(text, start);
+            while (true)
+            {
+                if (i >= text.Length || text[i] != '(')
+                {
+                    return false;
+                }
+
+                rowStarts.Add(i);
+                int inRow = 0;
+                i++;
+                while (true)
+                {
+                    i = SkipSpace(text, i);
+                    if (!TryReadValue(text, ref i, scratch, out object? value))
+                    {
+                        return false;
+                    }
+
+                    values.Add(value!);
+                    inRow++;
+                    i = SkipSpace(text, i);
+                    if (i < text.Length && text[i] == ',')
+                    {
+                        i++;
+                        continue;
+                    }
+
+                    if (i < text.Length && text[i] == ')')
+                    {
+                        i++;
+                        break;
+                    }
+
+                    return false;
+                }
+
+                if (columns == 0)
+                {
+                    columns = inRow;
+                }
+                else if (inRow != columns)
+                {
+                    return false;
+                }
+
+                i = SkipSpace(text, i);
+                if (i < text.Length && text[i] == ',')
+                {
+                    i = SkipSpace(text, i + 1);
+                    continue;
+                }
+
+                // The end: nothing, or one ';' and space.
+                if (i < text.Length && text[i] == ';')
+                {
+                    i = SkipSpace(text, i + 1);
+                }
+
+                return i == text.Length && columns > 0;
+            }
+        }
+
+        private static int SkipSpace(string text, int i)
+        {
+            while (i < text.Length && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        private static bool TryReadValue(string text, ref int i, StringBuilder scratch, out object? value)
+        {
+            value = null;
+            if (i >= text.Length)
+            {
+                return false;
+            }
+
+            char c = text[i];
+            if (c == '\'')
+            {
+                return TryReadString(text, ref i, scratch, out value);
+            }
+
+            if (c == '0' && i + 1 < text.Length && (text[i + 1] == 'x' || text[i + 1] == 'X'))
+            {
+                return TryReadHex(text, ref i, out value);
+            }
+
+            if (c == '-' || (c >= '0' && c <= '9'))
+            {
+                return TryReadNumber(text, ref i, out value);
+            }
+
+            if (c == 'N' && string.CompareOrdinal(text, i, "NULL", 0, 4) == 0 && (i + 4 == text.Length || !IsWordChar(text[i + 4])))
+            {
+                value = DBNull.Value;
+                i += 4;
+                return true;
+            }
+
+            return false;
+        }
+
+        private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '$' || c == '@' || c == '\'' || c == '.';
+
+        /// <summary>-?digits(.digits?)?([eE][+-]?digits)? and nothing glued after it: "1-2" or "1e" is an expression or an error as text, so it is left to the text path.</summary>
+        private static bool TryReadNumber(string text, ref int i, out object? value)
+        {
+            value = null;
+            int start = i;
+            int j = i;
+            if (text[j] == '-')
+            {
+                j++;
+            }
+
+            int digits = j;
+            while (j < text.Length && text[j] >= '0' && text[j] <= '9')
+            {
+                j++;
+            }
+
+            if (j == digits)
+            {
+                return false;
+            }
+
+            bool integer = true;
+            if (j < text.Length && text[j] == '.')
+            {
+                integer = false;
+                j++;
+                while (j < text.Length && text[j] >= '0' && text[j] <= '9')
+                {
+                    j++;
+                }
+            }
+
+            if (j < text.Length && (text[j] == 'e' || text[j] == 'E'))
+            {
+                integer = false;
+                j++;
+                if (j < text.Length && (text[j] == '+' || text[j] == '-'))
+                {
+                    j++;
+                }
+
+                int exponent = j;
+                while (j < text.Length && text[j] >= '0' && text[j] <= '9')
+                {
+                    j++;
+                }
+
+                if (j == exponent)
+                {
+                    return false;
+                }
+            }
+
+            if (j < text.Length && !(text[j] == ',' || text[j] == ')' || text[j] == ' ' || text[j] == '\n' || text[j] == '\r' || text[j] == '\t'))
+            {
+                return false;
+            }
+
+            if (integer && j - digits <= 18)
+            {
+                // Up to 18 digits fit a long: read in place, no string made.
+                long whole = 0;
+                for (int d = digits; d < j; d++)
+                {
+                    whole = (whole * 10) + (text[d] - '0');
+                }
+
+                value = text[start] == '-' ? -whole : whole;
+                i = j;
+                return true;
+            }
+
+            string literal = text.Substring(start, j - start);
+            // An integer goes as a number, as the literal would; anything else as its text (DECIMAL exact, DOUBLE by the same strtod).
+            // An integer beyond long is unsigned as a literal too (BIT(64), BIGINT UNSIGNED): as a string a BIT column would take its bytes.
+            if (integer && long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
+            {
+                value = number;
+            }
+            else if (integer && ulong.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out ulong large))
+            {
+                value = large;
+            }
+            else
+            {
+                value = literal;
+            }
+
+            i = j;
+            return true;
+        }
+
+        private static bool TryReadHex(string text, ref int i, out object? value)
+        {
+            value = null;
+            int j = i + 2;
+            while (j < text.Length && Uri.IsHexDigit(text[j]))
+            {
+                j++;
+            }
+
+            int length = j - (i + 2);
+            if (length == 0 || length % 2 != 0 || (j < text.Length && IsWordChar(text[j])))
+            {
+                // 0x with an odd count reads with a leading zero nibble: rare, and left to the server.
+                return false;
+            }
+
+            var bytes = new byte[length / 2];
+            for (int b = 0; b < bytes.Length; b++)
+            {
+                bytes[b] = (byte)((HexValue(text[i + 2 + (2 * b)]) << 4) | HexValue(text[i + 3 + (2 * b)]));
+            }
+
+            value = bytes;
+            i = j;
+            return true;
+        }
+
+        private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
+        /// <summary>A '...' literal as the server reads it with backslash escapes on (the loader's sql_mode).</summary>
+        private static bool TryReadString(string text, ref int i, StringBuilder scratch, out object? value)
+        {
+            value = null;
+            int j = i + 1;
+            int plain = text.IndexOfAny(QuoteOrBackslash, j);
+            if (plain < 0)
+            {
+                return false;
+            }
+
+            if (text[plain] == '\'' && (plain + 1 >= text.Length || text[plain + 1] != '\''))
+            {
+                value = text.Substring(j, plain - j);
+                i = plain + 1;
+                return true;
+            }
+
+            scratch.Clear();
+            while (j < text.Length)
+            {
+                char c = text[j];
+                if (c == '\\')
+                {
+                    if (j + 1 >= text.Length)
+                    {
+                        return false;
+                    }
+
+                    char next = text[j + 1];
+                    switch (next)
+                    {
+                        case '0': scratch.Append('\0'); break;
+                        case 'b': scratch.Append('\b'); break;
+                        case 'n': scratch.Append('\n'); break;
+                        case 'r': scratch.Append('\r'); break;
+                        case 't': scratch.Append('\t'); break;
+                        case 'Z': scratch.Append('\x1a'); break;
+                        // The server keeps the backslash of \% and \_ (they escape LIKE patterns).
+                        case '%': scratch.Append("\\%"); break;
+                        case '_': scratch.Append("\\_"); break;
+                        default:
+                            if (char.IsHighSurrogate(next))
+                            {
+                                // A backslash before a character of four UTF-8 bytes: left to the server's own reading.
+                                return false;
+                            }
+
+                            scratch.Append(next);
+                            break;
+                    }
+
+                    j += 2;
+                }
+                else if (c == '\'')
+                {
+                    if (j + 1 < text.Length && text[j + 1] == '\'')
+                    {
+                        scratch.Append('\'');
+                        j += 2;
+                    }
+                    else
+                    {
+                        value = scratch.ToString();
+                        i = j + 1;
+                        return true;
+                    }
+                }
+                else
+                {
+                    scratch.Append(c);
+                    j++;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly char[] QuoteOrBackslash = { '\'', '\\' };
+    }
+}
