@@ -247,6 +247,35 @@ namespace B1Backup.Core.Tests
             Assert.Equal("18446744073709551615", Convert.ToString(TestServer.Scalar($"SELECT CAST(bits AS UNSIGNED) FROM `{target}`.t WHERE id = 1"), CultureInfo.InvariantCulture));
         }
 
+        [Fact]
+        public void AServerThatAllowsNoMorePreparedStatementsGetsTextAndTheSameRows()
+        {
+            // Other sessions may hold max_prepared_stmt_count statements: the restore loads as text, not fails.
+            string source = NewDatabase("b1prep_full");
+            TestScripts.RunStatements(source, new[]
+            {
+                "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))",
+                "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, NULL), (5, 'e')",
+            });
+            var backup = TestScripts.Backup(source, root);
+            object before = TestServer.Scalar("SELECT @@GLOBAL.max_prepared_stmt_count")!;
+            TestServer.Execute("SET GLOBAL max_prepared_stmt_count = 0");
+            var log = new System.Collections.Generic.List<string>();
+            string target = NewName("b1prep_text");
+            try
+            {
+                var restored = TestScripts.Restore(backup.FullName, target, 2, log);
+                Assert.True(restored.Verified);
+            }
+            finally
+            {
+                TestServer.Execute($"SET GLOBAL max_prepared_stmt_count = {Convert.ToString(before, CultureInfo.InvariantCulture)}");
+            }
+
+            Assert.DoesNotContain(log, line => line.Contains("prepared INSERTs", StringComparison.Ordinal));
+            DatabaseComparer.AssertSame(source, target);
+        }
+
         /// <summary>
         /// The same backup restored with every data row sent by prepared INSERTs (3 rows per execution, so that
         /// small tables take that path and leave text tails) and with text INSERTs only: both exactly the source.

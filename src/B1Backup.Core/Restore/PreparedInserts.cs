@@ -90,7 +90,7 @@ namespace B1Backup.Core.Restore
                     object value = values[first + i];
                     var parameter = parameters[i];
                     // The type is set only when it changes: left to the driver, it is looked up on every value.
-                    var type = value is long ? MySqlDbType.Int64 : value is string ? MySqlDbType.VarChar : value is byte[]? MySqlDbType.Blob : value is ulong ? MySqlDbType.UInt64 : types[i];
+                    var type = TypeOf(value, types[i]);
                     if (type != types[i])
                     {
                         parameter.MySqlDbType = type;
@@ -114,6 +114,16 @@ namespace B1Backup.Core.Restore
 
             return true;
         }
+
+        /// <summary>The parameter type for a value as <see cref="TryReadRows"/> makes it; NULL keeps the slot's type.</summary>
+        private static MySqlDbType TypeOf(object value, MySqlDbType current) => value switch
+        {
+            long _ => MySqlDbType.Int64,
+            string _ => MySqlDbType.VarChar,
+            byte[] _ => MySqlDbType.Blob,
+            ulong _ => MySqlDbType.UInt64,
+            _ => current,
+        };
 
         private MySqlCommand CommandFor(string head, int columns, int rows)
         {
