@@ -27,11 +27,7 @@ namespace B1Backup.Core.Connection
 
                 return connection;
             }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                // The abandoned attempt closes its connection itself (see OpenUnlessStopped).
-                throw;
-            }
+            // A stop (OperationCanceledException) passes through undisposed: the abandoned attempt closes its connection itself (see OpenUnlessStopped).
             catch (Exception e) when (e is MySqlException || e is AuthenticationException || e is System.IO.IOException || e is InvalidOperationException)
             {
                 connection.Dispose();

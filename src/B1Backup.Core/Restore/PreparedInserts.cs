@@ -24,8 +24,7 @@ namespace B1Backup.Core.Restore
         internal const int MaxRowsPerExecute = 1000;
 
         private readonly MySqlConnection connection;
-        private readonly Dictionary<string, MySqlCommand> commands = new Dictionary<string, MySqlCommand>(StringComparer.Ordinal);
-        private readonly Dictionary<MySqlCommand, MySqlDbType[]> parameterTypes = new Dictionary<MySqlCommand, MySqlDbType[]>();
+        private readonly Dictionary<string, PreparedShape> shapes = new Dictionary<string, PreparedShape>(StringComparer.Ordinal);
         private readonly List<object> values = new List<object>();
         private readonly List<int> rowStarts = new List<int>();
         private readonly StringBuilder unescaped = new StringBuilder();
@@ -67,10 +66,10 @@ namespace B1Backup.Core.Restore
             }
 
             string head = sql.Substring(0, statement.ValuesStart);
-            MySqlCommand command;
+            PreparedShape shape;
             try
             {
-                command = CommandFor(head, columns, rowsPerExecute);
+                shape = ShapeFor(head, columns, rowsPerExecute);
             }
             catch (MySqlException e) when (e.Number == 1461)
             {
@@ -80,7 +79,8 @@ namespace B1Backup.Core.Restore
             }
 
             int perExecute = rowsPerExecute * columns;
-            var types = parameterTypes[command];
+            var command = shape.Command;
+            var types = shape.Types;
             for (int execution = 0; execution < executions; execution++)
             {
                 var parameters = command.Parameters;
@@ -125,10 +125,10 @@ namespace B1Backup.Core.Restore
             _ => current,
         };
 
-        private MySqlCommand CommandFor(string head, int columns, int rows)
+        private PreparedShape ShapeFor(string head, int columns, int rows)
         {
             string key = head + "\n" + rows.ToString(CultureInfo.InvariantCulture);
-            if (commands.TryGetValue(key, out var cached))
+            if (shapes.TryGetValue(key, out var cached))
             {
                 return cached;
             }
@@ -159,26 +159,19 @@ namespace B1Backup.Core.Restore
                 throw;
             }
 
-            commands.Add(key, command);
-            var types = new MySqlDbType[command.Parameters.Count];
-            for (int i = 0; i < types.Length; i++)
-            {
-                types[i] = MySqlDbType.Null;
-                command.Parameters[i].MySqlDbType = MySqlDbType.Null;
-            }
-
-            parameterTypes.Add(command, types);
-            return command;
+            var shape = new PreparedShape(command);
+            shapes.Add(key, shape);
+            return shape;
         }
 
         public void Dispose()
         {
-            foreach (var command in commands.Values)
+            foreach (var shape in shapes.Values)
             {
-                command.Dispose();
+                shape.Command.Dispose();
             }
 
-            commands.Clear();
+            shapes.Clear();
         }
 
         /// <summary>
@@ -257,7 +250,19 @@ namespace B1Backup.Core.Restore
 
         private static int SkipSpace(string text, int i)
         {
-            while (i < text.Length && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+            while (i < text.Length && IsSpace(text[i]))
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        private static bool IsSpace(char c) => c == ' ' || c == '\n' || c == '\r' || c == '\t';
+
+        private static int SkipDigits(string text, int i)
+        {
+            while (i < text.Length && text[i] >= '0' && text[i] <= '9')
             {
                 i++;
             }
@@ -313,11 +318,7 @@ namespace B1Backup.Core.Restore
             }
 
             int digits = j;
-            while (j < text.Length && text[j] >= '0' && text[j] <= '9')
-            {
-                j++;
-            }
-
+            j = SkipDigits(text, j);
             if (j == digits)
             {
                 return false;
@@ -327,11 +328,7 @@ namespace B1Backup.Core.Restore
             if (j < text.Length && text[j] == '.')
             {
                 integer = false;
-                j++;
-                while (j < text.Length && text[j] >= '0' && text[j] <= '9')
-                {
-                    j++;
-                }
+                j = SkipDigits(text, j + 1);
             }
 
             if (j < text.Length && (text[j] == 'e' || text[j] == 'E'))
@@ -344,18 +341,14 @@ namespace B1Backup.Core.Restore
                 }
 
                 int exponent = j;
-                while (j < text.Length && text[j] >= '0' && text[j] <= '9')
-                {
-                    j++;
-                }
-
+                j = SkipDigits(text, j);
                 if (j == exponent)
                 {
                     return false;
                 }
             }
 
-            if (j < text.Length && !(text[j] == ',' || text[j] == ')' || text[j] == ' ' || text[j] == '\n' || text[j] == '\r' || text[j] == '\t'))
+            if (j < text.Length && !(text[j] == ',' || text[j] == ')' || IsSpace(text[j])))
             {
                 return false;
             }
@@ -502,5 +495,24 @@ namespace B1Backup.Core.Restore
         }
 
         private static readonly char[] QuoteOrBackslash = { '\'', '\\' };
+
+        /// <summary>A prepared INSERT of one table and row count, with the type each parameter was last given.</summary>
+        private sealed class PreparedShape
+        {
+            public PreparedShape(MySqlCommand command)
+            {
+                Command = command;
+                Types = new MySqlDbType[command.Parameters.Count];
+                for (int i = 0; i < Types.Length; i++)
+                {
+                    Types[i] = MySqlDbType.Null;
+                    command.Parameters[i].MySqlDbType = MySqlDbType.Null;
+                }
+            }
+
+            public MySqlCommand Command { get; }
+
+            public MySqlDbType[] Types { get; }
+        }
     }
 }
