@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using B1Backup.Core.Engine;
@@ -25,7 +26,7 @@ namespace B1Backup.Core.Restore
 
         private readonly MySqlConnection connection;
         private readonly Dictionary<string, PreparedShape> shapes = new Dictionary<string, PreparedShape>(StringComparer.Ordinal);
-        private readonly List<object> values = new List<object>();
+        private readonly List<RowValue> values = new List<RowValue>();
         private readonly List<int> rowStarts = new List<int>();
         private readonly StringBuilder unescaped = new StringBuilder();
         private bool unavailable;
@@ -79,28 +80,16 @@ namespace B1Backup.Core.Restore
             }
 
             int perExecute = rowsPerExecute * columns;
-            var command = shape.Command;
-            var types = shape.Types;
+            var slots = shape.Slots;
             for (int execution = 0; execution < executions; execution++)
             {
-                var parameters = command.Parameters;
                 int first = execution * perExecute;
                 for (int i = 0; i < perExecute; i++)
                 {
-                    object value = values[first + i];
-                    var parameter = parameters[i];
-                    // The type is set only when it changes: left to the driver, it is looked up on every value.
-                    var type = TypeOf(value, types[i]);
-                    if (type != types[i])
-                    {
-                        parameter.MySqlDbType = type;
-                        types[i] = type;
-                    }
-
-                    parameter.Value = value;
+                    slots[i].Set(values[first + i], sql);
                 }
 
-                SnapshotSession.Execute(command, cancel);
+                SnapshotSession.Execute(shape.Command, cancel);
                 PreparedRows += rowsPerExecute;
             }
 
@@ -114,17 +103,6 @@ namespace B1Backup.Core.Restore
 
             return true;
         }
-
-        /// <summary>The parameter type for a value as <see cref="TryReadRows"/> makes it; NULL keeps the slot's type.</summary>
-        private static MySqlDbType TypeOf(object value, MySqlDbType current) => value switch
-        {
-            long _ => MySqlDbType.Int64,
-            string _ => MySqlDbType.VarChar,
-            ReadOnlyMemory<char> _ => MySqlDbType.VarChar,
-            byte[] _ => MySqlDbType.Blob,
-            ulong _ => MySqlDbType.UInt64,
-            _ => current,
-        };
 
         private PreparedShape ShapeFor(string head, int columns, int rows)
         {
@@ -181,7 +159,7 @@ namespace B1Backup.Core.Restore
         /// 'strings' with the server's backslash escapes (a slice of the text where none stands inside), and 0x hex (as bytes). False when anything else
         /// stands there, or the rows differ in length: the statement then goes as text.
         /// </summary>
-        internal static bool TryReadRows(string text, int start, List<object> values, List<int> rowStarts, StringBuilder scratch, out int columns)
+        internal static bool TryReadRows(string text, int start, List<RowValue> values, List<int> rowStarts, StringBuilder scratch, out int columns)
         {
             values.Clear();
             rowStarts.Clear();
@@ -200,12 +178,12 @@ namespace B1Backup.Core.Restore
                 while (true)
                 {
                     i = SkipSpace(text, i);
-                    if (!TryReadValue(text, ref i, scratch, out object? value))
+                    if (!TryReadValue(text, ref i, scratch, out RowValue value))
                     {
                         return false;
                     }
 
-                    values.Add(value!);
+                    values.Add(value);
                     inRow++;
                     i = SkipSpace(text, i);
                     if (i < text.Length && text[i] == ',')
@@ -271,9 +249,9 @@ namespace B1Backup.Core.Restore
             return i;
         }
 
-        private static bool TryReadValue(string text, ref int i, StringBuilder scratch, out object? value)
+        private static bool TryReadValue(string text, ref int i, StringBuilder scratch, out RowValue value)
         {
-            value = null;
+            value = default;
             if (i >= text.Length)
             {
                 return false;
@@ -297,7 +275,7 @@ namespace B1Backup.Core.Restore
 
             if (c == 'N' && string.CompareOrdinal(text, i, "NULL", 0, 4) == 0 && (i + 4 == text.Length || !IsWordChar(text[i + 4])))
             {
-                value = DBNull.Value;
+                value = RowValue.Null;
                 i += 4;
                 return true;
             }
@@ -308,9 +286,9 @@ namespace B1Backup.Core.Restore
         private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '$' || c == '@' || c == '\'' || c == '.';
 
         /// <summary>-?digits(.digits?)?([eE][+-]?digits)? and nothing glued after it: "1-2" or "1e" is an expression or an error as text, so it is left to the text path.</summary>
-        private static bool TryReadNumber(string text, ref int i, out object? value)
+        private static bool TryReadNumber(string text, ref int i, out RowValue value)
         {
-            value = null;
+            value = default;
             int start = i;
             int j = i;
             if (text[j] == '-')
@@ -363,7 +341,7 @@ namespace B1Backup.Core.Restore
                     whole = (whole * 10) + (text[d] - '0');
                 }
 
-                value = text[start] == '-' ? -whole : whole;
+                value = RowValue.Integer(text[start] == '-' ? -whole : whole);
                 i = j;
                 return true;
             }
@@ -373,24 +351,24 @@ namespace B1Backup.Core.Restore
             // An integer beyond long is unsigned as a literal too (BIT(64), BIGINT UNSIGNED): as a string a BIT column would take its bytes.
             if (integer && long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
             {
-                value = number;
+                value = RowValue.Integer(number);
             }
             else if (integer && ulong.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out ulong large))
             {
-                value = large;
+                value = RowValue.Other(large, MySqlDbType.UInt64);
             }
             else
             {
-                value = literal;
+                value = RowValue.Other(literal, MySqlDbType.VarChar);
             }
 
             i = j;
             return true;
         }
 
-        private static bool TryReadHex(string text, ref int i, out object? value)
+        private static bool TryReadHex(string text, ref int i, out RowValue value)
         {
-            value = null;
+            value = default;
             int j = i + 2;
             while (j < text.Length && Uri.IsHexDigit(text[j]))
             {
@@ -410,7 +388,7 @@ namespace B1Backup.Core.Restore
                 bytes[b] = (byte)((HexValue(text[i + 2 + (2 * b)]) << 4) | HexValue(text[i + 3 + (2 * b)]));
             }
 
-            value = bytes;
+            value = RowValue.Other(bytes, MySqlDbType.Blob);
             i = j;
             return true;
         }
@@ -418,9 +396,9 @@ namespace B1Backup.Core.Restore
         private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
         /// <summary>A '...' literal as the server reads it with backslash escapes on (the loader's sql_mode).</summary>
-        private static bool TryReadString(string text, ref int i, StringBuilder scratch, out object? value)
+        private static bool TryReadString(string text, ref int i, StringBuilder scratch, out RowValue value)
         {
-            value = null;
+            value = default;
             int j = i + 1;
             int plain = text.IndexOfAny(QuoteOrBackslash, j);
             if (plain < 0)
@@ -431,7 +409,7 @@ namespace B1Backup.Core.Restore
             if (text[plain] == '\'' && (plain + 1 >= text.Length || text[plain + 1] != '\''))
             {
                 // No escape inside: the value is a slice of the statement, sent without a copy (about a tenth of the client's CPU on short rows, measured).
-                value = text.AsMemory(j, plain - j);
+                value = RowValue.Slice(j, plain - j);
                 i = plain + 1;
                 return true;
             }
@@ -481,7 +459,7 @@ namespace B1Backup.Core.Restore
                     }
                     else
                     {
-                        value = scratch.ToString();
+                        value = RowValue.Other(scratch.ToString(), MySqlDbType.VarChar);
                         i = j + 1;
                         return true;
                     }
@@ -498,23 +476,78 @@ namespace B1Backup.Core.Restore
 
         private static readonly char[] QuoteOrBackslash = { '\'', '\\' };
 
-        /// <summary>A prepared INSERT of one table and row count, with the type each parameter was last given.</summary>
+        /// <summary>A prepared INSERT of one table and row count, with a slot for each of its parameters.</summary>
         private sealed class PreparedShape
         {
             public PreparedShape(MySqlCommand command)
             {
                 Command = command;
-                Types = new MySqlDbType[command.Parameters.Count];
-                for (int i = 0; i < Types.Length; i++)
+                Slots = new ParameterSlot[command.Parameters.Count];
+                for (int i = 0; i < Slots.Length; i++)
                 {
-                    Types[i] = MySqlDbType.Null;
-                    command.Parameters[i].MySqlDbType = MySqlDbType.Null;
+                    Slots[i] = new ParameterSlot(command.Parameters[i]);
                 }
             }
 
             public MySqlCommand Command { get; }
 
-            public MySqlDbType[] Types { get; }
+            public ParameterSlot[] Slots { get; }
+        }
+
+        /// <summary>
+        /// One parameter of a prepared INSERT. Its type is set only when it changes (left to the driver, it
+        /// is looked up on every value), and integers and unescaped strings are written into a box the slot
+        /// owns instead of a new one per value: the driver reads a value only while it writes the execution.
+        /// A box per value was 43% of what an employees-like restore allocated (808 MB, now 461 MB).
+        /// </summary>
+        private sealed class ParameterSlot
+        {
+            private readonly MySqlParameter parameter;
+            private MySqlDbType type = MySqlDbType.Null;
+            private object? integer;
+            private object? slice;
+
+            public ParameterSlot(MySqlParameter parameter)
+            {
+                this.parameter = parameter;
+                parameter.MySqlDbType = MySqlDbType.Null;
+            }
+
+            public void Set(RowValue value, string text)
+            {
+                switch (value.Kind)
+                {
+                    case RowValueKind.Null:
+                        // NULL keeps the slot's type: it goes in the null bitmap only.
+                        parameter.Value = DBNull.Value;
+                        return;
+                    case RowValueKind.Integer:
+                        SetType(MySqlDbType.Int64);
+                        integer ??= 0L;
+                        Unsafe.Unbox<long>(integer) = value.Number;
+                        parameter.Value = integer;
+                        return;
+                    case RowValueKind.Slice:
+                        SetType(MySqlDbType.VarChar);
+                        slice ??= default(ReadOnlyMemory<char>);
+                        Unsafe.Unbox<ReadOnlyMemory<char>>(slice) = text.AsMemory(value.Start, value.Length);
+                        parameter.Value = slice;
+                        return;
+                    default:
+                        SetType(value.Type);
+                        parameter.Value = value.Reference;
+                        return;
+                }
+            }
+
+            private void SetType(MySqlDbType wanted)
+            {
+                if (type != wanted)
+                {
+                    parameter.MySqlDbType = wanted;
+                    type = wanted;
+                }
+            }
         }
     }
 }
