@@ -515,26 +515,27 @@ namespace B1Backup.Core.Restore
 
             public void Set(RowValue value, string text)
             {
+                if (value.Kind == RowValueKind.Null)
+                {
+                    // NULL keeps the slot's type: it goes in the null bitmap only.
+                    parameter.Value = DBNull.Value;
+                    return;
+                }
+
+                SetType(value.Type);
                 switch (value.Kind)
                 {
-                    case RowValueKind.Null:
-                        // NULL keeps the slot's type: it goes in the null bitmap only.
-                        parameter.Value = DBNull.Value;
-                        return;
                     case RowValueKind.Integer:
-                        SetType(MySqlDbType.Int64);
                         integer ??= 0L;
                         Unsafe.Unbox<long>(integer) = value.Number;
                         parameter.Value = integer;
                         return;
                     case RowValueKind.Slice:
-                        SetType(MySqlDbType.VarChar);
                         slice ??= default(ReadOnlyMemory<char>);
                         Unsafe.Unbox<ReadOnlyMemory<char>>(slice) = text.AsMemory(value.Start, value.Length);
                         parameter.Value = slice;
                         return;
                     default:
-                        SetType(value.Type);
                         parameter.Value = value.Reference;
                         return;
                 }
