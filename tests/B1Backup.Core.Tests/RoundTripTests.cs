@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using B1Backup.Core.Restore;
 using B1Backup.Core.Store;
 using Xunit;
 
@@ -273,6 +274,71 @@ namespace B1Backup.Core.Tests
             }
 
             Assert.DoesNotContain(log, line => line.Contains("prepared INSERTs", StringComparison.Ordinal));
+            DatabaseComparer.AssertSame(source, target);
+        }
+
+        [Fact]
+        public void ALoadingConnectionHoldsOnePreparedStatementAtATimeHoweverManyTablesItLoads()
+        {
+            // The server keeps memory for every placeholder of a prepared statement until its session ends: a connection
+            // that kept one per table grew with the schema. Here the server allows 2 statements per loading connection
+            // and the loader may hold 1 placeholder: had a connection kept its old statements, it would have hit the
+            // server's limit after 2 tables and sent the rest as text.
+            string source = NewDatabase("b1prep_many");
+            var statements = new System.Collections.Generic.List<string>();
+            for (int table = 0; table < 12; table++)
+            {
+                statements.Add($"CREATE TABLE t{table} (id INT PRIMARY KEY, v VARCHAR(10))");
+                statements.Add($"INSERT INTO t{table} VALUES (1, 'a'), (2, 'b'), (3, NULL), (4, 'd'), (5, 'e')");
+            }
+
+            TestScripts.RunStatements(source, statements);
+            var backup = TestScripts.Backup(source, root);
+            var plan = RestoreEngine.Prepare(backup.FullName);
+            plan.Connections = 2;
+            var options = new RestoreOptions { KeepDefiners = true, PreparedInserts = true, PreparedRowsPerExecute = 2, PreparedPlaceholdersHeld = 1 };
+            var log = new System.Collections.Generic.List<string>();
+            string target = NewName("b1prep_many_dst");
+            object before = TestServer.Scalar("SELECT @@GLOBAL.max_prepared_stmt_count")!;
+            long heldElsewhere = Convert.ToInt64(TestServer.Scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'PREPARED_STMT_COUNT'"), CultureInfo.InvariantCulture);
+            TestServer.Execute($"SET GLOBAL max_prepared_stmt_count = {heldElsewhere + (2 * plan.Connections)}");
+            try
+            {
+                var restored = RestoreEngine.Execute(plan, TestServer.Settings, target, null, line => { lock (log) { log.Add(line); } }, default, RestoreMode.Staged, options);
+                Assert.True(restored.Verified);
+            }
+            finally
+            {
+                TestServer.Execute($"SET GLOBAL max_prepared_stmt_count = {Convert.ToString(before, CultureInfo.InvariantCulture)}");
+            }
+
+            // 2 executions of 2 rows per table; the fifth row is each table's text tail.
+            Assert.Contains("48 rows went by prepared INSERTs, the rest as text.", log);
+            Assert.Contains(log, line => line.StartsWith("Loading connections were renewed ", StringComparison.Ordinal));
+            DatabaseComparer.AssertSame(source, target);
+        }
+
+        [Fact]
+        public void AWideTableGetsFewerRowsPerPreparedExecutionNotTextOnly()
+        {
+            // A statement's placeholders are bounded (server memory per placeholder): 1,000 columns give 8 rows per
+            // execution, so 20 rows go as 2 executions and a text tail of 4.
+            string source = NewDatabase("b1prep_wide");
+            string columns = string.Join(", ", Enumerable.Range(1, 1000).Select(c => $"c{c} TINYINT"));
+            string row = string.Join(", ", Enumerable.Range(1, 1000).Select(c => (c % 100).ToString(CultureInfo.InvariantCulture)));
+            TestScripts.RunStatements(source, new[]
+            {
+                $"CREATE TABLE t (id INT PRIMARY KEY, {columns})",
+                "INSERT INTO t VALUES " + string.Join(", ", Enumerable.Range(1, 20).Select(id => $"({id}, {row})")),
+            });
+            var backup = TestScripts.Backup(source, root);
+            var plan = RestoreEngine.Prepare(backup.FullName);
+            var log = new System.Collections.Generic.List<string>();
+            string target = NewName("b1prep_wide_dst");
+            var restored = RestoreEngine.Execute(plan, TestServer.Settings, target, null, line => { lock (log) { log.Add(line); } }, default, RestoreMode.Staged,
+                new RestoreOptions { PreparedInserts = true });
+            Assert.True(restored.Verified);
+            Assert.Contains("16 rows went by prepared INSERTs, the rest as text.", log);
             DatabaseComparer.AssertSame(source, target);
         }
 

@@ -26,6 +26,7 @@ namespace B1Backup.Core.Restore
         private long bytesDone;
         private int membersDone;
         private long preparedRows;
+        private int renewedSessions;
         private Exception? failure;
         private readonly List<JudgedStatement> deferredIndexes = new List<JudgedStatement>();
 
@@ -72,6 +73,11 @@ namespace B1Backup.Core.Restore
                 log($"{preparedRows} rows went by prepared INSERTs, the rest as text.");
             }
 
+            if (renewedSessions > 0)
+            {
+                log($"Loading connections were renewed {renewedSessions} time(s) to free the server memory their prepared INSERTs held.");
+            }
+
             if (deferredIndexes.Count > 0)
             {
                 RunInParallel(deferredIndexes.Count, (connection, prepared, index, token) =>
@@ -104,20 +110,35 @@ namespace B1Backup.Core.Restore
             {
                 try
                 {
-                    using var connection = OpenSession();
-                    using var prepared = PreparesInserts ? new PreparedInserts(connection, guard.Options.PreparedRowsPerExecute ?? PreparedInserts.MaxRowsPerExecute) : null;
+                    var connection = OpenSession();
+                    var prepared = NewPreparedInserts(connection);
                     int index;
                     try
                     {
                         while ((index = Interlocked.Increment(ref next)) < count)
                         {
                             stop.Token.ThrowIfCancellationRequested();
+                            if (prepared != null && prepared.HeldPlaceholders >= PlaceholdersHeld)
+                            {
+                                // Only a closed session frees its prepared statements on the server: each holds memory
+                                // for every placeholder, and a connection would otherwise keep one per table it loaded.
+                                Interlocked.Add(ref preparedRows, prepared.PreparedRows);
+                                prepared.Dispose();
+                                prepared = null;
+                                connection.Dispose();
+                                connection = OpenSession();
+                                prepared = NewPreparedInserts(connection);
+                                Interlocked.Increment(ref renewedSessions);
+                            }
+
                             work(connection, prepared, index, stop.Token);
                         }
                     }
                     finally
                     {
                         Interlocked.Add(ref preparedRows, prepared?.PreparedRows ?? 0);
+                        prepared?.Dispose();
+                        connection.Dispose();
                     }
                 }
                 catch (Exception e)
@@ -172,6 +193,11 @@ namespace B1Backup.Core.Restore
         }
 
         private bool PreparesInserts => guard.Options.PreparedInserts ?? guard.Dialect.Server.LoadsRowsByPreparedInserts;
+
+        private int PlaceholdersHeld => guard.Options.PreparedPlaceholdersHeld ?? PreparedInserts.MaxPlaceholdersHeld;
+
+        private PreparedInserts? NewPreparedInserts(MySqlConnection connection) =>
+            PreparesInserts ? new PreparedInserts(connection, guard.Options.PreparedRowsPerExecute ?? PreparedInserts.MaxRowsPerExecute) : null;
 
         private MySqlConnection OpenSession()
         {

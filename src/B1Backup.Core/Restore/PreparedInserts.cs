@@ -18,11 +18,22 @@ namespace B1Backup.Core.Restore
     /// </summary>
     internal sealed class PreparedInserts : IDisposable
     {
-        /// <summary>The protocol's limit on placeholders in one statement.</summary>
-        internal const int MaxPlaceholders = 65535;
-
         /// <summary>Rows per execution: 1,000 and 10,000 measured alike; smaller packets keep memory flat.</summary>
         internal const int MaxRowsPerExecute = 1000;
+
+        /// <summary>
+        /// Placeholders in one prepared statement: MariaDB keeps about 500 bytes of session memory per
+        /// placeholder for as long as the statement lives (measured), so this bounds one statement to ~4 MB
+        /// (the protocol would allow 65,535).
+        /// </summary>
+        internal const int MaxPlaceholdersPerStatement = 8192;
+
+        /// <summary>
+        /// Placeholders a connection may hold prepared before the loader replaces it between two data parts
+        /// (closing a session is the only way the driver frees its statements): with the statement of the part
+        /// after, at most ~12 MB of server memory per connection, where it held one statement per table before.
+        /// </summary>
+        internal const int MaxPlaceholdersHeld = 16384;
 
         private readonly MySqlConnection connection;
         private readonly Dictionary<string, PreparedShape> shapes = new Dictionary<string, PreparedShape>(StringComparer.Ordinal);
@@ -42,6 +53,9 @@ namespace B1Backup.Core.Restore
         /// <summary>Rows sent by prepared executions so far (tests prove the path is taken).</summary>
         public long PreparedRows { get; private set; }
 
+        /// <summary>Placeholders of the statements this connection holds prepared on the server.</summary>
+        public int HeldPlaceholders { get; private set; }
+
         /// <summary>
         /// Runs a judged data INSERT by prepared executions, and its last rows that fill no whole execution
         /// as text; false when it must go as text whole (nothing of it was sent then).
@@ -59,7 +73,7 @@ namespace B1Backup.Core.Restore
                 return false;
             }
 
-            int rowsPerExecute = Math.Min(maxRowsPerExecute, MaxPlaceholders / columns);
+            int rowsPerExecute = Math.Min(maxRowsPerExecute, Math.Max(1, MaxPlaceholdersPerStatement / columns));
             int executions = rowStarts.Count / rowsPerExecute;
             if (executions == 0)
             {
@@ -140,6 +154,7 @@ namespace B1Backup.Core.Restore
 
             var shape = new PreparedShape(command);
             shapes.Add(key, shape);
+            HeldPlaceholders += shape.Slots.Length;
             return shape;
         }
 
@@ -151,6 +166,7 @@ namespace B1Backup.Core.Restore
             }
 
             shapes.Clear();
+            HeldPlaceholders = 0;
         }
 
         /// <summary>

@@ -24,6 +24,9 @@ namespace B1Backup.Core.Restore
         /// <summary>Tests: rows per prepared execution (default <see cref="PreparedInserts.MaxRowsPerExecute"/>), so small tables take that path too.</summary>
         internal int? PreparedRowsPerExecute { get; set; }
 
+        /// <summary>Tests: placeholders a loading connection may hold prepared (default <see cref="PreparedInserts.MaxPlaceholdersHeld"/>).</summary>
+        internal int? PreparedPlaceholdersHeld { get; set; }
+
         /// <summary>Tests: called before the swap creates each object in the target, so a test can fail it there and prove the rollback.</summary>
         internal Action<SchemaObject>? BeforeSwapCreates { get; set; }
     }
