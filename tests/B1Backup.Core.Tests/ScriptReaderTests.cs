@@ -11,8 +11,38 @@ namespace B1Backup.Core.Tests
     {
         private static string[] Split(string script) => Split(Encoding.UTF8.GetBytes(script));
 
-        private static string[] Split(byte[] script) =>
-            new ScriptReader(new MemoryStream(script)).ReadStatements().Select(s => s.Text).ToArray();
+        /// <summary>Every script is split twice: a reader that lends its buffer must hand out the same statements.</summary>
+        private static string[] Split(byte[] script)
+        {
+            var statements = Read(script, lendsBuffer: false);
+            Assert.Equal(statements, Read(script, lendsBuffer: true));
+            return statements;
+        }
+
+        private static string[] Read(byte[] script, bool lendsBuffer) =>
+            new ScriptReader(new MemoryStream(script), lendsBuffer: lendsBuffer).ReadStatements().Select(s => s.Text).ToArray();
+
+        [Fact]
+        public void ALendingReaderReusesOneBufferForStatementsLongAndShort()
+        {
+            // A data part's statements are megabytes each: the reader decodes each into the buffer of the one before,
+            // growing it when needed, instead of making a new string of each.
+            string wide = "INSERT INTO `t` (`a`) VALUES " + string.Join(",", Enumerable.Range(0, 20000).Select(i => $"({i},'é€𝄞{i}')"));
+            string script = "  SELECT 1 ;\n" + wide + " ;\n\t" + wide + ";\nSELECT 'ü';";
+            var reader = new ScriptReader(new MemoryStream(Encoding.UTF8.GetBytes(script)), lendsBuffer: true);
+            var seen = new System.Collections.Generic.List<(string Text, char[]? Buffer)>();
+            foreach (var statement in reader.ReadStatements())
+            {
+                Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(statement.Chars, out var segment));
+                seen.Add((statement.Chars.ToString(), segment.Array));
+            }
+
+            Assert.Equal(new[] { "SELECT 1", wide, wide, "SELECT 'ü'" }, seen.Select(s => s.Text));
+            Assert.True(wide.Length > 1 << 16);
+            // The second long statement and the short one after it are in the buffer the first long one grew.
+            Assert.Same(seen[1].Buffer, seen[2].Buffer);
+            Assert.Same(seen[2].Buffer, seen[3].Buffer);
+        }
 
         [Fact]
         public void SplitsOnSemicolonsOutsideQuotes()

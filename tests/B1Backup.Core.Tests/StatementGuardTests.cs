@@ -1,3 +1,4 @@
+using System;
 using B1Backup.Core.Restore;
 using Xunit;
 
@@ -96,6 +97,20 @@ namespace B1Backup.Core.Tests
         [InlineData("SET @b1_value1 = NULL")]
         public void DataPartsPassOnlyLiteralInserts(string sql) =>
             Assert.Equal(StatementAction.Execute, StatementGuard.JudgeData(new ScriptStatement(sql, 1)).Action);
+
+        [Theory]
+        [InlineData("INSERT INTO `t` (`a`,`b`) VALUES (1,'x')", "t", 1)]
+        [InlineData("INSERT INTO `t``x` (`a``) VALUES (1); DROP`) VALUES (2),(3)", "t`x", 2)]
+        [InlineData("INSERT INTO `VALUES (1)` (`a`,`VALUES`)VALUES\n(1,2)", "VALUES (1)", 1)]
+        public void ADataInsertsHeadIsReadUpToItsOwnValues(string sql, string table, long rows)
+        {
+            // The head is matched in the characters and its groups read from the head alone: an identifier holding
+            // "VALUES" must not end it early, and the rows start where the whole text's match ends.
+            var judged = StatementGuard.JudgeData(new ScriptStatement(sql, 1));
+            Assert.Equal(table, judged.InsertTable);
+            Assert.Equal(rows, judged.Rows);
+            Assert.Equal(sql.LastIndexOf("VALUES", StringComparison.Ordinal) + "VALUES ".Length, judged.ValuesStart);
+        }
 
         [Theory]
         [InlineData("INSERT INTO `t` (`a`) SELECT secret FROM other.t")]

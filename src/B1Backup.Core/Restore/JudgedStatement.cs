@@ -1,3 +1,5 @@
+using System;
+
 namespace B1Backup.Core.Restore
 {
     /// <summary>
@@ -6,10 +8,19 @@ namespace B1Backup.Core.Restore
     /// </summary>
     public sealed class JudgedStatement
     {
+        private string? sql;
+
         internal JudgedStatement(StatementAction action, string sql, long line, string kind)
+            : this(action, sql.AsMemory(), line, kind)
+        {
+            this.sql = sql;
+        }
+
+        /// <summary>A data INSERT judged in the buffer its reader lends: valid until the reader reads on.</summary>
+        internal JudgedStatement(StatementAction action, ReadOnlyMemory<char> sql, long line, string kind)
         {
             Action = action;
-            Sql = sql;
+            SqlChars = sql;
             Line = line;
             Kind = kind;
         }
@@ -17,7 +28,10 @@ namespace B1Backup.Core.Restore
         public StatementAction Action { get; }
 
         /// <summary>The one statement to send: the lexer found no second one in it.</summary>
-        public string Sql { get; }
+        public string Sql => sql ??= SqlChars.ToString();
+
+        /// <summary>The same characters, without a string made of them: prepared rows are read from these.</summary>
+        internal ReadOnlyMemory<char> SqlChars { get; }
 
         public long Line { get; }
 

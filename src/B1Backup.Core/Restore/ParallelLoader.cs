@@ -256,7 +256,7 @@ namespace B1Backup.Core.Restore
 
             bool isData = member.Kind == MemberKind.Data;
             var largeValues = new LargeValueCheck();
-            var statements = guard.Reader(content, isData).ReadStatements().GetEnumerator();
+            using var statements = guard.Reader(content, isData).ReadStatements().GetEnumerator();
             while (ScriptLoader.NextStatement(statements, range, plan.Path))
             {
                 var statement = statements.Current;
@@ -313,7 +313,7 @@ namespace B1Backup.Core.Restore
 
                 // Commit only after an INSERT: what follows it never continues a value being built in a
                 // variable, so a retry can start right there.
-                if (pieceBytes != null && judged.Kind == "INSERT" && (sinceCommit += judged.Sql.Length) >= pieceBytes)
+                if (pieceBytes != null && judged.Kind == "INSERT" && (sinceCommit += judged.SqlChars.Length) >= pieceBytes)
                 {
                     SnapshotSession.Execute(connection, "COMMIT");
                     SnapshotSession.Execute(connection, "START TRANSACTION");

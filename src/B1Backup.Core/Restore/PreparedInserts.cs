@@ -67,8 +67,8 @@ namespace B1Backup.Core.Restore
                 return false;
             }
 
-            string sql = statement.Sql;
-            if (!TryReadRows(sql, statement.ValuesStart, values, rowStarts, unescaped, out int columns))
+            var sql = statement.SqlChars;
+            if (!TryReadRows(sql.Span, statement.ValuesStart, values, rowStarts, unescaped, out int columns))
             {
                 return false;
             }
@@ -80,7 +80,7 @@ namespace B1Backup.Core.Restore
                 return false;
             }
 
-            string head = sql.Substring(0, statement.ValuesStart);
+            string head = sql.Slice(0, statement.ValuesStart).ToString();
             PreparedShape shape;
             try
             {
@@ -111,7 +111,12 @@ namespace B1Backup.Core.Restore
             if (sent < rowStarts.Count)
             {
                 // The rows left are a tail of the judged text behind its own INSERT head: judged again, as all text that runs is.
-                var rest = StatementGuard.JudgeData(new ScriptStatement(head + sql.Substring(rowStarts[sent]), statement.Line));
+#if NET8_0_OR_GREATER
+                string tail = string.Concat(head.AsSpan(), sql.Span.Slice(rowStarts[sent]));
+#else
+                string tail = head + sql.Slice(rowStarts[sent]).ToString();
+#endif
+                var rest = StatementGuard.JudgeData(new ScriptStatement(tail, statement.Line));
                 SnapshotSession.Execute(connection, rest.Sql, cancel);
             }
 
@@ -175,7 +180,7 @@ namespace B1Backup.Core.Restore
         /// 'strings' with the server's backslash escapes (a slice of the text where none stands inside), and 0x hex (as bytes). False when anything else
         /// stands there, or the rows differ in length: the statement then goes as text.
         /// </summary>
-        internal static bool TryReadRows(string text, int start, List<RowValue> values, List<int> rowStarts, StringBuilder scratch, out int columns)
+        internal static bool TryReadRows(ReadOnlySpan<char> text, int start, List<RowValue> values, List<int> rowStarts, StringBuilder scratch, out int columns)
         {
             values.Clear();
             rowStarts.Clear();
@@ -243,7 +248,7 @@ namespace B1Backup.Core.Restore
             }
         }
 
-        private static int SkipSpace(string text, int i)
+        private static int SkipSpace(ReadOnlySpan<char> text, int i)
         {
             while (i < text.Length && IsSpace(text[i]))
             {
@@ -255,7 +260,7 @@ namespace B1Backup.Core.Restore
 
         private static bool IsSpace(char c) => c == ' ' || c == '\n' || c == '\r' || c == '\t';
 
-        private static int SkipDigits(string text, int i)
+        private static int SkipDigits(ReadOnlySpan<char> text, int i)
         {
             while (i < text.Length && text[i] >= '0' && text[i] <= '9')
             {
@@ -265,7 +270,7 @@ namespace B1Backup.Core.Restore
             return i;
         }
 
-        private static bool TryReadValue(string text, ref int i, StringBuilder scratch, out RowValue value)
+        private static bool TryReadValue(ReadOnlySpan<char> text, ref int i, StringBuilder scratch, out RowValue value)
         {
             value = default;
             if (i >= text.Length)
@@ -289,7 +294,7 @@ namespace B1Backup.Core.Restore
                 return TryReadNumber(text, ref i, out value);
             }
 
-            if (c == 'N' && string.CompareOrdinal(text, i, "NULL", 0, 4) == 0 && (i + 4 == text.Length || !IsWordChar(text[i + 4])))
+            if (c == 'N' && text.Slice(i).StartsWith("NULL".AsSpan(), StringComparison.Ordinal) && (i + 4 == text.Length || !IsWordChar(text[i + 4])))
             {
                 value = RowValue.Null;
                 i += 4;
@@ -302,7 +307,7 @@ namespace B1Backup.Core.Restore
         private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '$' || c == '@' || c == '\'' || c == '.';
 
         /// <summary>-?digits(.digits?)?([eE][+-]?digits)? and nothing glued after it: "1-2" or "1e" is an expression or an error as text, so it is left to the text path.</summary>
-        private static bool TryReadNumber(string text, ref int i, out RowValue value)
+        private static bool TryReadNumber(ReadOnlySpan<char> text, ref int i, out RowValue value)
         {
             value = default;
             int start = i;
@@ -362,7 +367,7 @@ namespace B1Backup.Core.Restore
                 return true;
             }
 
-            string literal = text.Substring(start, j - start);
+            string literal = text.Slice(start, j - start).ToString();
             // An integer goes as a number, as the literal would; anything else as its text (DECIMAL exact, DOUBLE by the same strtod).
             // An integer beyond long is unsigned as a literal too (BIT(64), BIGINT UNSIGNED): as a string a BIT column would take its bytes.
             if (integer && long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
@@ -382,7 +387,7 @@ namespace B1Backup.Core.Restore
             return true;
         }
 
-        private static bool TryReadHex(string text, ref int i, out RowValue value)
+        private static bool TryReadHex(ReadOnlySpan<char> text, ref int i, out RowValue value)
         {
             value = default;
             int j = i + 2;
@@ -412,15 +417,17 @@ namespace B1Backup.Core.Restore
         private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
         /// <summary>A '...' literal as the server reads it with backslash escapes on (the loader's sql_mode).</summary>
-        private static bool TryReadString(string text, ref int i, StringBuilder scratch, out RowValue value)
+        private static bool TryReadString(ReadOnlySpan<char> text, ref int i, StringBuilder scratch, out RowValue value)
         {
             value = default;
             int j = i + 1;
-            int plain = text.IndexOfAny(QuoteOrBackslash, j);
+            int plain = text.Slice(j).IndexOfAny('\'', '\\');
             if (plain < 0)
             {
                 return false;
             }
+
+            plain += j;
 
             if (text[plain] == '\'' && (plain + 1 >= text.Length || text[plain + 1] != '\''))
             {
@@ -490,8 +497,6 @@ namespace B1Backup.Core.Restore
             return false;
         }
 
-        private static readonly char[] QuoteOrBackslash = { '\'', '\\' };
-
         /// <summary>A prepared INSERT of one table and row count, with a slot for each of its parameters.</summary>
         private sealed class PreparedShape
         {
@@ -529,7 +534,7 @@ namespace B1Backup.Core.Restore
                 parameter.MySqlDbType = MySqlDbType.Null;
             }
 
-            public void Set(RowValue value, string text)
+            public void Set(RowValue value, ReadOnlyMemory<char> text)
             {
                 if (value.Kind == RowValueKind.Null)
                 {
@@ -548,7 +553,7 @@ namespace B1Backup.Core.Restore
                         return;
                     case RowValueKind.Slice:
                         slice ??= default(ReadOnlyMemory<char>);
-                        Unsafe.Unbox<ReadOnlyMemory<char>>(slice) = text.AsMemory(value.Start, value.Length);
+                        Unsafe.Unbox<ReadOnlyMemory<char>>(slice) = text.Slice(value.Start, value.Length);
                         parameter.Value = slice;
                         return;
                     default:

@@ -113,7 +113,7 @@ namespace B1Backup.Core.Restore
                 }
 
                 using var content = ArchiveReader.OpenMember(source, manifest, index, cipher, out var range);
-                var statements = guard.Reader(content, dataPart: true).ReadStatements().GetEnumerator();
+                using var statements = guard.Reader(content, dataPart: true).ReadStatements().GetEnumerator();
                 while (ScriptLoader.NextStatement(statements, range, source.Path))
                 {
                     StatementGuard.JudgeData(statements.Current);

@@ -1,7 +1,5 @@
 using System;
-#if NET8_0_OR_GREATER
 using System.Buffers;
-#endif
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
@@ -37,7 +35,8 @@ namespace B1Backup.Core.Restore
 
         /// <summary>Bytes that end a run of plain code: quotes, comment starts, newlines, the delimiter's first byte.</summary>
         private readonly bool[] special = new bool[256];
-        private byte[] current = new byte[1 << 16];
+        /// <summary>The statement being read, as bytes; from the shared pool (a reader per data part, each growing to a statement's size).</summary>
+        private byte[] current = ArrayPool<byte>.Shared.Rent(1 << 16);
         private int currentLength;
         private int bufferLength;
         private int bufferPosition;
@@ -45,14 +44,24 @@ namespace B1Backup.Core.Restore
         private long statementLine = 1;
         private byte[] delimiter = { (byte)';' };
 
+        /// <summary>Where a lending reader decodes each statement; rented from the shared pool, returned at the end.</summary>
+        private char[]? lentChars;
+
+        private readonly bool lendsBuffer;
+
         /// <param name="dialect">The session's quoting rules, followed as they change; null: the loader's default session.</param>
         /// <param name="limitReason">Why the limit is lower than the default (the server's max_allowed_packet), for the error.</param>
-        public ScriptReader(Stream input, SqlDialect? dialect = null, int maxStatementBytes = DefaultMaxStatementBytes, string? limitReason = null)
+        /// <param name="lendsBuffer">
+        /// Hand out each statement in a buffer reused for the next one (<see cref="ScriptStatement.Chars"/>), for a
+        /// caller that is done with a statement before it reads the next: data parts, megabytes per statement.
+        /// </param>
+        public ScriptReader(Stream input, SqlDialect? dialect = null, int maxStatementBytes = DefaultMaxStatementBytes, string? limitReason = null, bool lendsBuffer = false)
         {
             this.input = input;
             this.dialect = dialect;
             this.maxStatementBytes = maxStatementBytes;
             this.limitReason = limitReason;
+            this.lendsBuffer = lendsBuffer;
             SetDelimiter(delimiter);
         }
 
@@ -60,15 +69,33 @@ namespace B1Backup.Core.Restore
 
         public IEnumerable<ScriptStatement> ReadStatements()
         {
-            while (true)
+            try
             {
-                var statement = Next();
-                if (statement == null)
+                while (true)
                 {
-                    yield break;
+                    var statement = Next();
+                    if (statement == null)
+                    {
+                        yield break;
+                    }
+
+                    yield return statement;
+                }
+            }
+            finally
+            {
+                // Read to the end or abandoned: nothing reads the buffers again.
+                if (current.Length > 0)
+                {
+                    ArrayPool<byte>.Shared.Return(current);
+                    current = Array.Empty<byte>();
                 }
 
-                yield return statement;
+                if (lentChars != null)
+                {
+                    ArrayPool<char>.Shared.Return(lentChars);
+                    lentChars = null;
+                }
             }
         }
 
@@ -124,7 +151,10 @@ namespace B1Backup.Core.Restore
                             $"The statement that starts on line {statementLine} is longer than {maxStatementBytes / (1 << 20)} MB, more than this restore reads into memory. Nothing was changed; a dump tool writes long rows as several statements (mysqldump --net-buffer-length).");
                 }
 
-                Array.Resize(ref current, (int)Math.Min(maxStatementBytes, Math.Max((long)current.Length * 2, currentLength + count)));
+                var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxStatementBytes, Math.Max((long)current.Length * 2, currentLength + count)));
+                Buffer.BlockCopy(current, 0, larger, 0, currentLength);
+                ArrayPool<byte>.Shared.Return(current);
+                current = larger;
             }
 
             Buffer.BlockCopy(source, offset, current, currentLength, count);
@@ -453,6 +483,11 @@ namespace B1Backup.Core.Restore
 
         private ScriptStatement Emit(long startLine)
         {
+            if (lendsBuffer && TryDecodeIntoLentBuffer(out var chars))
+            {
+                return new ScriptStatement(chars, startLine);
+            }
+
             string text;
             try
             {
@@ -466,6 +501,45 @@ namespace B1Backup.Core.Restore
             }
 
             return new ScriptStatement(text.Trim(), startLine);
+        }
+
+        /// <summary>Decodes the statement into the lent buffer; false when it is not UTF-8 (binary literals, rewritten into a string).</summary>
+        private bool TryDecodeIntoLentBuffer(out ReadOnlyMemory<char> chars)
+        {
+            // UTF-8 never decodes to more characters than it has bytes.
+            if (lentChars == null || lentChars.Length < currentLength)
+            {
+                if (lentChars != null)
+                {
+                    ArrayPool<char>.Shared.Return(lentChars);
+                }
+
+                lentChars = ArrayPool<char>.Shared.Rent(Math.Max(currentLength, 1 << 16));
+            }
+
+            try
+            {
+                int count = StrictUtf8.GetChars(current, 0, currentLength, lentChars, 0);
+                // Trimmed as string.Trim() trims.
+                int start = 0;
+                while (start < count && char.IsWhiteSpace(lentChars[start]))
+                {
+                    start++;
+                }
+
+                while (count > start && char.IsWhiteSpace(lentChars[count - 1]))
+                {
+                    count--;
+                }
+
+                chars = new ReadOnlyMemory<char>(lentChars, start, count - start);
+                return true;
+            }
+            catch (DecoderFallbackException)
+            {
+                chars = default;
+                return false;
+            }
         }
 
         /// <summary>String literals that are not valid UTF-8 hold binary data: send them as 0x hex, byte for byte.</summary>

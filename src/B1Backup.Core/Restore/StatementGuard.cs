@@ -115,9 +115,12 @@ namespace B1Backup.Core.Restore
             }
         }
 
-        /// <summary>Reads a script as this guard's session reads it (quoting), within the statement length the server accepts.</summary>
+        /// <summary>
+        /// Reads a script as this guard's session reads it (quoting), within the statement length the server accepts.
+        /// A data part's reader lends its buffer: each statement is valid until the next one is read.
+        /// </summary>
         public ScriptReader Reader(System.IO.Stream script, bool dataPart = false) =>
-            new ScriptReader(script, dataPart ? null : Dialect, maxStatementBytes, limitReason);
+            new ScriptReader(script, dataPart ? null : Dialect, maxStatementBytes, limitReason, lendsBuffer: dataPart);
 
         /// <summary>A new connection starts in the loader's own session: the script's sql_mode, time zone and variables are gone.</summary>
         public void BeginSession()
@@ -177,33 +180,53 @@ namespace B1Backup.Core.Restore
         /// </summary>
         public static JudgedStatement JudgeData(ScriptStatement statement)
         {
-            string text = statement.Text;
+            var chars = statement.Chars;
+            var text = chars.Span;
             // Only a SET can be a variable piece: an INSERT of megabytes is checked in one pass without copies.
-            var variable = text.StartsWith("SET", StringComparison.OrdinalIgnoreCase) ? DataVariable.Match(text) : null;
+            var variable = text.StartsWith("SET".AsSpan(), StringComparison.OrdinalIgnoreCase) ? DataVariable.Match(statement.Text) : null;
             if (variable != null && variable.Success)
             {
                 // What the loader needs to check that the value the pieces build is not cut to NULL.
                 string piece = variable.Groups["piece"].Value;
-                return new JudgedStatement(StatementAction.Execute, text, statement.Line, "SET")
+                return new JudgedStatement(StatementAction.Execute, statement.Text, statement.Line, "SET")
                 {
                     Variable = variable.Groups["var"].Value,
                     PieceBytes = variable.Groups["null"].Success ? -1 : piece.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? (piece.Length - 2) / 2 : piece.Length,
                 };
             }
 
-            if (string.Equals(text.TrimEnd(';', ' '), InsertHistory, StringComparison.Ordinal))
+            if (text.TrimEnd("; ".AsSpan()).SequenceEqual(InsertHistory.AsSpan()))
             {
                 // Before the INSERTs of a system-versioned table's history rows (MariaDB 10.11+): exactly this text, nothing else.
                 return new JudgedStatement(StatementAction.Execute, InsertHistory, statement.Line, "SET");
             }
 
-            var insert = DataInsert.Match(text);
+            var insert = MatchDataInsertHead(statement);
             if (insert.Success && LiteralsOnly(text, insert.Length, out long rows))
             {
-                return new JudgedStatement(StatementAction.Execute, text, statement.Line, "INSERT") { InsertTable = insert.Groups["table"].Value.Replace("``", "`"), Rows = rows, ValuesStart = insert.Length };
+                return new JudgedStatement(StatementAction.Execute, chars, statement.Line, "INSERT") { InsertTable = insert.Groups["table"].Value.Replace("``", "`"), Rows = rows, ValuesStart = insert.Length };
             }
 
             throw Refuse(statement, "a data part of a B1Backup file holds only INSERTs of literal values, and this is something else");
+        }
+
+        /// <summary>
+        /// <see cref="DataInsert"/> on the statement. On .NET it finds the head's length in the lent characters and
+        /// takes the groups from the head alone: the pattern ends in "VALUES\s" and looks at nothing after its match,
+        /// so the head gives the very match the whole text would, without a string of the whole text.
+        /// </summary>
+        private static Match MatchDataInsertHead(ScriptStatement statement)
+        {
+#if NET8_0_OR_GREATER
+            foreach (var head in DataInsert.EnumerateMatches(statement.Chars.Span))
+            {
+                return DataInsert.Match(statement.Chars.Span.Slice(0, head.Length).ToString());
+            }
+
+            return Match.Empty;
+#else
+            return DataInsert.Match(statement.Text);
+#endif
         }
 
         /// <summary>
@@ -211,10 +234,10 @@ namespace B1Backup.Core.Restore
         /// values: numbers, NULL, 'strings', 0x hex and @b1_value variables. One pass, no copies: data
         /// statements are megabytes long and this runs on every one.
         /// </summary>
-        internal static bool LiteralsOnly(string text, int start) => LiteralsOnly(text, start, out _);
+        internal static bool LiteralsOnly(ReadOnlySpan<char> text, int start) => LiteralsOnly(text, start, out _);
 
         /// <summary>As above, counting the rows: the parenthesised groups at depth zero.</summary>
-        internal static bool LiteralsOnly(string text, int start, out long rows)
+        internal static bool LiteralsOnly(ReadOnlySpan<char> text, int start, out long rows)
         {
             rows = 0;
             int depth = 0;
@@ -254,11 +277,11 @@ namespace B1Backup.Core.Restore
                 {
                     i++;
                 }
-                else if (c == 'N' && string.CompareOrdinal(text, i, "NULL", 0, 4) == 0)
+                else if (c == 'N' && text.Slice(i).StartsWith("NULL".AsSpan(), StringComparison.Ordinal))
                 {
                     i += 4;
                 }
-                else if (c == '@' && string.CompareOrdinal(text, i, "@b1_value", 0, 9) == 0)
+                else if (c == '@' && text.Slice(i).StartsWith("@b1_value".AsSpan(), StringComparison.Ordinal))
                 {
                     for (i += 9; i < text.Length && char.IsDigit(text[i]); i++)
                     {
@@ -274,11 +297,11 @@ namespace B1Backup.Core.Restore
         }
 
         /// <summary>The index of the quote that closes a '...' string whose content starts at <paramref name="i"/>; text.Length if none.</summary>
-        private static int EndOfString(string text, int i)
+        private static int EndOfString(ReadOnlySpan<char> text, int i)
         {
             while (i < text.Length)
             {
-                int found = text.AsSpan(i).IndexOfAny('\'', '\\');
+                int found = text.Slice(i).IndexOfAny('\'', '\\');
                 if (found < 0)
                 {
                     return text.Length;
