@@ -69,6 +69,10 @@ namespace B1Backup.Core.Tests
             yield return "CREATE TABLE ints (id INT PRIMARY KEY, t TINYINT(1), u BIGINT UNSIGNED, s BIGINT, m MEDIUMINT UNSIGNED, y TINYINT UNSIGNED)";
             yield return "INSERT INTO ints VALUES (1, 2, 18446744073709551615, -9223372036854775808, 16777215, 255), (2, -1, 0, 9223372036854775807, 0, 0), (3, 0, NULL, NULL, NULL, NULL), (0, 1, 1, 1, 1, 1)";
 
+            // Both ends of every integer read as an Int32 (the driver's GetInt32), and INT UNSIGNED, which is not.
+            yield return "CREATE TABLE int32s (id INT PRIMARY KEY, i INT, mi MEDIUMINT, si SMALLINT, ti TINYINT, iu INT UNSIGNED, mu MEDIUMINT UNSIGNED, su SMALLINT UNSIGNED)";
+            yield return "INSERT INTO int32s VALUES (1, -2147483648, -8388608, -32768, -128, 4294967295, 16777215, 65535), (2, 2147483647, 8388607, 32767, 127, 0, 0, 0), (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL)";
+
             // 10. YEAR; zero dates; dates before year 1000; TIME at both ends; fractional seconds 0-6 digits.
             yield return "CREATE TABLE temporal (id INT PRIMARY KEY, y YEAR, d DATE, dt DATETIME, t TIME, t6 TIME(6), dt1 DATETIME(1), dt3 DATETIME(3), dt6 DATETIME(6))";
             yield return "INSERT INTO temporal VALUES (1, 0, '0000-00-00', '0000-00-00 00:00:00', '-838:59:59', '-838:59:59.000000', '2020-01-01 00:00:00.1', '2020-01-01 00:00:00.123', '2020-01-01 00:00:00.123456'), " +

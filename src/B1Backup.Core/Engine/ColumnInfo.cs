@@ -23,6 +23,19 @@ namespace B1Backup.Core.Engine
         /// <summary>For integers: read as UInt64, not Int64.</summary>
         public bool IsUnsigned { get; }
 
+        /// <summary>
+        /// Every value fits an Int32 (INT and smaller, MEDIUMINT UNSIGNED and smaller, YEAR): read by the driver's
+        /// GetInt32, which parses in place, where its GetInt64 boxes each value first.
+        /// </summary>
+        public bool FitsInt32 =>
+            Kind == ValueKind.Year
+            || (Kind == ValueKind.Integer && DataType.ToLowerInvariant() switch
+            {
+                "tinyint" or "smallint" or "mediumint" => true,
+                "int" or "integer" => !IsUnsigned,
+                _ => false,
+            });
+
         public string Name { get; }
 
         public string DataType { get; }
