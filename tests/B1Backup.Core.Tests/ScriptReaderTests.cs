@@ -116,6 +116,15 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
+        public void ABinaryLiteralsEscapesBecomeTheBytesTheServerWouldStore()
+        {
+            // \% keeps its backslash as the server keeps it; \n is a newline; a backslash before a non-ASCII byte is dropped.
+            var bytes = Encoding.UTF8.GetBytes("INSERT INTO t VALUES ('").Concat(new byte[] { 0xFF, (byte)'\\', (byte)'%', (byte)'\\', (byte)'n', (byte)'\\', 0xFE, (byte)'\\', (byte)'_' })
+                .Concat(Encoding.UTF8.GetBytes("');")).ToArray();
+            Assert.Equal("INSERT INTO t VALUES (0xFF5C250AFE5C5F)", Split(bytes)[0]);
+        }
+
+        [Fact]
         public void UnterminatedStringIsReportedAsTruncated()
         {
             var e = Assert.ThrowsAny<B1BackupException>(() => Split("INSERT INTO t VALUES ('never closed"));

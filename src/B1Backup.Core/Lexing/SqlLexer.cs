@@ -180,7 +180,12 @@ namespace B1Backup.Core.Lexing
                 if (c == '\\' && !dialect.NoBackslashEscapes && i + 1 < token.End - 1)
                 {
                     char e = text[++i];
-                    builder.Append(e switch { 'n' => '\n', 't' => '\t', 'r' => '\r', '0' => '\0', 'b' => '\b', 'Z' => '\x1a', _ => e });
+                    if (BackslashEscape.KeepsBackslash(e))
+                    {
+                        builder.Append('\\');
+                    }
+
+                    builder.Append(BackslashEscape.Unescape(e));
                 }
                 else if (c == quote && i + 1 < token.End - 1 && text[i + 1] == quote)
                 {

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using B1Backup.Core.Engine;
+using B1Backup.Core.Lexing;
 using MySqlConnector;
 
 namespace B1Backup.Core.Restore
@@ -449,27 +450,18 @@ namespace B1Backup.Core.Restore
                     }
 
                     char next = text[j + 1];
-                    switch (next)
+                    if (char.IsHighSurrogate(next))
                     {
-                        case '0': scratch.Append('\0'); break;
-                        case 'b': scratch.Append('\b'); break;
-                        case 'n': scratch.Append('\n'); break;
-                        case 'r': scratch.Append('\r'); break;
-                        case 't': scratch.Append('\t'); break;
-                        case 'Z': scratch.Append('\x1a'); break;
-                        // The server keeps the backslash of \% and \_ (they escape LIKE patterns).
-                        case '%': scratch.Append("\\%"); break;
-                        case '_': scratch.Append("\\_"); break;
-                        default:
-                            if (char.IsHighSurrogate(next))
-                            {
-                                // A backslash before a character of four UTF-8 bytes: left to the server's own reading.
-                                return false;
-                            }
-
-                            scratch.Append(next);
-                            break;
+                        // A backslash before a character of four UTF-8 bytes: left to the server's own reading.
+                        return false;
                     }
+
+                    if (BackslashEscape.KeepsBackslash(next))
+                    {
+                        scratch.Append('\\');
+                    }
+
+                    scratch.Append(BackslashEscape.Unescape(next));
 
                     j += 2;
                 }

@@ -608,21 +608,13 @@ namespace B1Backup.Core.Restore
                 if (b == '\\' && i + 1 < end)
                 {
                     byte e = bytes[++i];
-                    switch (e)
+                    if (BackslashEscape.KeepsBackslash((char)e))
                     {
-                        case (byte)'0': raw.Add(0); break;
-                        case (byte)'b': raw.Add(8); break;
-                        case (byte)'n': raw.Add(10); break;
-                        case (byte)'r': raw.Add(13); break;
-                        case (byte)'t': raw.Add(9); break;
-                        case (byte)'Z': raw.Add(26); break;
-                        case (byte)'%':
-                        case (byte)'_':
-                            raw.Add((byte)'\\');
-                            raw.Add(e);
-                            break;
-                        default: raw.Add(e); break;
+                        raw.Add((byte)'\\');
                     }
+
+                    // Only ASCII escapes map to another character: any other byte stands for itself.
+                    raw.Add(e < 0x80 ? (byte)BackslashEscape.Unescape((char)e) : e);
                 }
                 else if (b == quote && i + 1 < end && bytes[i + 1] == quote)
                 {
