@@ -372,9 +372,15 @@ try {
         $memory = foreach ($size in $TableSize, ($TableSize * 4)) {
             Invoke-Bash "mariadb $client -e 'DROP DATABASE IF EXISTS sbmem; CREATE DATABASE sbmem;'"
             Invoke-Sysbench sbmem 1 $size
+            $memUrl = $url -replace '/sbtest\?', '/sbmem?'
             Reset-PeakRss
-            $m = Backup-B1Database -ConnectionString ($url -replace '/sbtest\?', '/sbmem?') -Path "$work/mem" -Environment mem
-            [pscustomobject]@{ Rows = $size; SqlBytes = $m.UncompressedSize; PeakRss = Get-PeakRss }
+            $m = Backup-B1Database -ConnectionString $memUrl -Path "$work/mem" -Environment mem
+            $peak = Get-PeakRss
+            # The same backup, and a restore of it, each in a new process: a job's own peak, without the heap
+            # this process kept from every job before it.
+            $freshBackup = Get-FreshProcessPeakRss -Command "Backup-B1Database -Path '$work/memfresh' -Environment mem" -Environment @{ DATABASE_URL = $memUrl }
+            $freshRestore = Get-FreshProcessPeakRss -Command "Restore-B1Database -Path '$($m.FullName)' -TargetDatabase sbmem_restored -Confirm:`$false" -Environment @{ DATABASE_URL = $memUrl }
+            [pscustomobject]@{ Rows = $size; SqlBytes = $m.UncompressedSize; PeakRss = $peak; PeakRssBackupNewProcess = $freshBackup; PeakRssRestoreNewProcess = $freshRestore }
             Start-Sleep -Milliseconds 1100
         }
     }
@@ -425,7 +431,7 @@ try {
         }
         Write-Host ('Peak RSS during the backup to Azurite: {0:N0} MB in a new PowerShell process (target < 400); {1:N0} MB in this one, after the jobs before it' -f ($storage.PeakRssBackupToStoreFreshProcess / 1MB), ($storage.PeakRssBackupToStore / 1MB))
     }
-    if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS {2:N0} MB' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB)) } }
+    if ($memory) { $memory | ForEach-Object { Write-Host ('  one table of {0:N0} rows ({1:N0} MB of SQL): peak RSS of the backup {2:N0} MB in this process; in a new process backup {3:N0} MB, restore {4:N0} MB (target < 400)' -f $_.Rows, ($_.SqlBytes / 1MB), ($_.PeakRss / 1MB), ($_.PeakRssBackupNewProcess / 1MB), ($_.PeakRssRestoreNewProcess / 1MB)) } }
 
     New-Item -ItemType Directory -Force -Path $resultsDir | Out-Null
     $json = $report | ConvertTo-Json -Depth 8
