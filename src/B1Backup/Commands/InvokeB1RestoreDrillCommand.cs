@@ -16,6 +16,8 @@ namespace B1Backup.Commands
     [OutputType(typeof(DrillResult))]
     public sealed class InvokeB1RestoreDrillCommand : ConnectionCmdlet
     {
+        protected override bool MovesData => true;
+
         /// <summary>The database the connection names, when the URL does not (or to use another).</summary>
         [Parameter]
         public string? Database { get; set; }

@@ -15,6 +15,8 @@ namespace B1Backup.Commands
     [OutputType(typeof(RestoreResult))]
     public sealed class RestoreB1DatabaseCommand : ConnectionCmdlet
     {
+        protected override bool MovesData => true;
+
         /// <summary>The database the connection names, when the URL does not (or to use another).</summary>
         [Parameter]
         public string? Database { get; set; }
