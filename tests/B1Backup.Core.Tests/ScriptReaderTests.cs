@@ -116,9 +116,9 @@ namespace B1Backup.Core.Tests
         }
 
         [Fact]
-        public void ABinaryLiteralsEscapesBecomeTheBytesTheServerWouldStore()
+        public void EscapesInABinaryLiteralAreReadByTheSharedTable()
         {
-            // \% keeps its backslash as the server keeps it; \n is a newline; a backslash before a non-ASCII byte is dropped.
+            // \% keeps its backslash (the server keeps it); \n is a newline; a backslash before a non-ASCII byte is dropped, as before.
             var bytes = Encoding.UTF8.GetBytes("INSERT INTO t VALUES ('").Concat(new byte[] { 0xFF, (byte)'\\', (byte)'%', (byte)'\\', (byte)'n', (byte)'\\', 0xFE, (byte)'\\', (byte)'_' })
                 .Concat(Encoding.UTF8.GetBytes("');")).ToArray();
             Assert.Equal("INSERT INTO t VALUES (0xFF5C250AFE5C5F)", Split(bytes)[0]);
