@@ -112,6 +112,14 @@ namespace B1Backup.Core.Restore
                 {
                     var connection = OpenSession();
                     var prepared = NewPreparedInserts(connection);
+                    void Close()
+                    {
+                        Interlocked.Add(ref preparedRows, prepared?.PreparedRows ?? 0);
+                        prepared?.Dispose();
+                        prepared = null;
+                        connection.Dispose();
+                    }
+
                     int index;
                     try
                     {
@@ -122,10 +130,7 @@ namespace B1Backup.Core.Restore
                             {
                                 // Only a closed session frees its prepared statements on the server: each holds memory
                                 // for every placeholder, and a connection would otherwise keep one per table it loaded.
-                                Interlocked.Add(ref preparedRows, prepared.PreparedRows);
-                                prepared.Dispose();
-                                prepared = null;
-                                connection.Dispose();
+                                Close();
                                 connection = OpenSession();
                                 prepared = NewPreparedInserts(connection);
                                 Interlocked.Increment(ref renewedSessions);
@@ -136,9 +141,7 @@ namespace B1Backup.Core.Restore
                     }
                     finally
                     {
-                        Interlocked.Add(ref preparedRows, prepared?.PreparedRows ?? 0);
-                        prepared?.Dispose();
-                        connection.Dispose();
+                        Close();
                     }
                 }
                 catch (Exception e)

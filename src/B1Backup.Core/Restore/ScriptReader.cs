@@ -519,20 +519,9 @@ namespace B1Backup.Core.Restore
 
             try
             {
-                int count = StrictUtf8.GetChars(current, 0, currentLength, lentChars, 0);
+                var decoded = new ReadOnlySpan<char>(lentChars, 0, StrictUtf8.GetChars(current, 0, currentLength, lentChars, 0));
                 // Trimmed as string.Trim() trims.
-                int start = 0;
-                while (start < count && char.IsWhiteSpace(lentChars[start]))
-                {
-                    start++;
-                }
-
-                while (count > start && char.IsWhiteSpace(lentChars[count - 1]))
-                {
-                    count--;
-                }
-
-                chars = new ReadOnlyMemory<char>(lentChars, start, count - start);
+                chars = new ReadOnlyMemory<char>(lentChars, decoded.Length - decoded.TrimStart().Length, decoded.Trim().Length);
                 return true;
             }
             catch (DecoderFallbackException)
